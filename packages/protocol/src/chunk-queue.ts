@@ -1,0 +1,81 @@
+/**
+ * Bytes received but not yet consumed, kept as the chunks they arrived in so that nothing is
+ * copied until a frame needs bytes that span chunks. Consumed chunks are skipped by index and
+ * compacted in bulk, so taking a frame that arrived in many small chunks stays linear.
+ */
+export class ChunkQueue {
+  private chunks: Uint8Array[] = [];
+  /** Index of the first unconsumed chunk. */
+  private head = 0;
+  /** Read position inside chunks[head]. */
+  private offset = 0;
+  private total = 0;
+
+  /** Bytes available to take. */
+  get length(): number {
+    return this.total;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+  }
+
+  /** Byte `index` positions ahead of the read position, or -1 past the end. */
+  peek(index: number): number {
+    let i = this.offset + index;
+    for (let c = this.head; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      if (i < chunk.length) return chunk[i]!;
+      i -= chunk.length;
+    }
+    return -1;
+  }
+
+  /**
+   * Removes and returns the next `n` bytes (n <= length): a view into the received chunk when
+   * they lie in one chunk (no copy), a fresh array when they span several.
+   */
+  take(n: number): Uint8Array {
+    if (n === 0) return new Uint8Array(0);
+    this.total -= n;
+    const first = this.chunks[this.head]!;
+    const available = first.length - this.offset;
+    if (n <= available) {
+      const view = first.subarray(this.offset, this.offset + n);
+      this.advance(n, available);
+      return view;
+    }
+    const out = new Uint8Array(n);
+    let written = 0;
+    while (written < n) {
+      const chunk = this.chunks[this.head]!;
+      const left = chunk.length - this.offset;
+      const count = Math.min(left, n - written);
+      out.set(count === chunk.length ? chunk : chunk.subarray(this.offset, this.offset + count), written);
+      written += count;
+      this.advance(count, left);
+    }
+    return out;
+  }
+
+  private advance(count: number, available: number): void {
+    if (count < available) {
+      this.offset += count;
+      return;
+    }
+    this.chunks[this.head] = EMPTY;
+    this.head++;
+    this.offset = 0;
+    if (this.head === this.chunks.length) {
+      this.chunks = [];
+      this.head = 0;
+    } else if (this.head >= 64 && this.head * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+const EMPTY = new Uint8Array(0);

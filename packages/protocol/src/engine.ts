@@ -1,0 +1,424 @@
+import { MAX_CONTROL_PAYLOAD } from './close-code.js';
+import { decodeClosePayload, encodeClosePayload } from './close-frame.js';
+import { assertNever, ProtocolError, WireKitUsageError } from './errors.js';
+import type { EncodedPayload, Extension, RsvBits } from './extension.js';
+import { NO_RSV, type Frame, type Role } from './frame.js';
+import { FrameDecoder } from './frame-decoder.js';
+import { encodeFrame } from './frame-encoder.js';
+import { MessageAssembler, type RawMessage } from './message-assembler.js';
+import { Opcode } from './opcode.js';
+
+/** Where the connection is in its life (RFC 6455 §4–§7): open, Close sent and awaited, or over. */
+export type EngineState = 'open' | 'closing' | 'closed';
+
+/** Everything the engine reports, in the order it happened. */
+export type EngineEvent =
+  | { readonly type: 'text'; readonly data: string }
+  | { readonly type: 'binary'; readonly data: Uint8Array }
+  | { readonly type: 'ping'; readonly data: Uint8Array }
+  | { readonly type: 'pong'; readonly data: Uint8Array }
+  /** The peer's bytes broke the protocol; the Close frame with `error.closeCode` is already written. */
+  | { readonly type: 'protocol-error'; readonly error: ProtocolError }
+  /**
+   * The WebSocket is closed: the closing handshake completed (`wasClean`), the connection was
+   * failed, or the transport ended first (1006). `code`/`reason` are the peer's when it sent a
+   * Close frame. The transport should be closed now (a server at once, a client after the
+   * server closes or a timeout, §7.1.1).
+   */
+  | { readonly type: 'close'; readonly code: number; readonly reason: string; readonly wasClean: boolean; readonly initiator: 'local' | 'remote' | 'failure' };
+
+/** Options of an {@link Engine}. */
+export interface EngineOptions<Tag = unknown> {
+  readonly role: Role;
+  /**
+   * Source of masking keys; required for clients (§5.3: keys must be unpredictable).
+   * Called for a batch of keys at a time.
+   */
+  readonly random?: (length: number) => Uint8Array;
+  /**
+   * Largest message accepted, in bytes after extensions. Defaults to 64 MiB: large enough for
+   * the file-sized messages apps send over WebSocket, small enough that one peer cannot make a
+   * connection buffer gigabytes. Exceeding it fails the connection with 1009.
+   */
+  readonly maxMessageSize?: number;
+  /** Largest frame accepted. Defaults to `maxMessageSize`: a frame is never larger than its message. */
+  readonly maxFrameSize?: number;
+  /**
+   * Answer pings with pongs automatically. Defaults to true because §5.5.2 requires the
+   * answer; false mirrors Network.framework's `autoReplyPing = false`, where the app answers.
+   */
+  readonly autoPong?: boolean;
+  /** Extensions negotiated in the handshake, in the order of the Sec-WebSocket-Extensions response. */
+  readonly extensions?: readonly Extension[];
+  /** Outgoing messages larger than this are sent as several frames. Defaults to no fragmentation. */
+  readonly fragmentSize?: number;
+  /** Receives every event, in order. */
+  readonly onEvent: (event: EngineEvent) => void;
+  /** Receives the bytes to write, in order; `tag` is the one given to the send call they belong to. */
+  readonly onWrite: (chunks: Uint8Array[], tag: Tag | undefined) => void;
+}
+
+const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+const MASK_POOL_BYTES = 1024;
+const encoder = new TextEncoder();
+
+type Slot = { ready: boolean; run: (() => void) | null };
+
+/**
+ * The sans-IO WebSocket engine for an open connection: bytes in through `receive()`, events
+ * out through `onEvent`, bytes to write out through `onWrite`. No I/O, no timers: close
+ * timeouts and keep-alive belong to the layer that owns the socket.
+ *
+ * Peer bytes never throw: they produce a `protocol-error` event and a queued Close frame.
+ * Misuse throws a `WireKitUsageError` at once.
+ */
+export class Engine<Tag = unknown> {
+  readonly role: Role;
+  private readonly options: EngineOptions<Tag>;
+  private readonly decoder: FrameDecoder;
+  private readonly assembler = new MessageAssembler();
+  private readonly extensions: readonly Extension[];
+  private readonly maxMessageSize: number;
+  private readonly fragmentSize: number;
+  private maskPool: Uint8Array = new Uint8Array(0);
+  private maskOffset = 0;
+  private currentState: EngineState = 'open';
+  private closeSent = false;
+  /** Outgoing fragmented message in progress, started with `sendPart`. */
+  private partOpcode: typeof Opcode.Text | typeof Opcode.Binary | null = null;
+  /** Inbound events waiting behind an asynchronous extension decode, in order. */
+  private readonly inbox: Slot[] = [];
+  private flushing = false;
+  /** Outbound work waiting behind an asynchronous extension encode, in order. */
+  private readonly outbox: (() => void)[] = [];
+  private encoding = false;
+  private failed = false;
+
+  constructor(options: EngineOptions<Tag>) {
+    if (options.role !== 'client' && options.role !== 'server') throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'role must be "client" or "server"');
+    if (options.role === 'client' && options.random === undefined) {
+      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a client engine needs `random` for masking keys (RFC 6455 §5.3)');
+    }
+    this.role = options.role;
+    this.options = options;
+    this.maxMessageSize = positive(options.maxMessageSize, DEFAULT_MAX_MESSAGE, 'maxMessageSize');
+    this.fragmentSize = positive(options.fragmentSize, Number.POSITIVE_INFINITY, 'fragmentSize');
+    this.extensions = options.extensions ?? [];
+    const allowedRsv = { rsv1: false, rsv2: false, rsv3: false };
+    for (const extension of this.extensions) {
+      allowedRsv.rsv1 ||= extension.rsv.rsv1;
+      allowedRsv.rsv2 ||= extension.rsv.rsv2;
+      allowedRsv.rsv3 ||= extension.rsv.rsv3;
+    }
+    this.decoder = new FrameDecoder({
+      role: options.role,
+      maxFrameSize: positive(options.maxFrameSize, this.maxMessageSize, 'maxFrameSize'),
+      allowedRsv,
+    });
+  }
+
+  /** `open`, `closing` once our Close frame is sent, `closed` when the WebSocket is over. */
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  /** Received bytes not yet decoded into a frame (a partial frame). */
+  get bufferedAmount(): number {
+    return this.decoder.bufferedAmount;
+  }
+
+  /** Feeds bytes received from the peer. Takes ownership of `chunk` (payloads are unmasked in place). */
+  receive(chunk: Uint8Array): void {
+    if (this.currentState === 'closed') return;
+    this.decoder.push(chunk);
+    // handleFrame() may close the engine; re-read the state on every frame.
+    while ((this.currentState as EngineState) !== 'closed') {
+      this.decoder.messageRemaining = this.maxMessageSize - this.assembler.size;
+      const frame = this.decoder.next();
+      if (frame === null) return;
+      if (frame instanceof ProtocolError) return this.fail(frame);
+      this.handleFrame(frame);
+    }
+  }
+
+  /** Reports that the transport ended (EOF, reset). Before a completed close this is 1006 (§7.1.5). */
+  transportClosed(): void {
+    if (this.currentState === 'closed') return;
+    this.finish({ type: 'close', code: 1006, reason: '', wasClean: false, initiator: 'failure' });
+  }
+
+  /**
+   * Sends one whole message: a string as Text, bytes as Binary.
+   * @throws {WireKitUsageError} WK_ERR_NOT_OPEN after close; WK_ERR_FRAGMENT_ORDER while a `sendPart` message is open.
+   */
+  send(data: string | Uint8Array, tag?: Tag): void {
+    const opcode = this.dataOpcode(data);
+    this.assertCanSend();
+    if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
+    const payload = typeof data === 'string' ? encoder.encode(data) : data;
+    this.enqueue(() => this.writeMessage(opcode, payload, tag));
+  }
+
+  /**
+   * Sends part of a message (fragmentation on request, like NWConnection's `isComplete: false`).
+   * The first part's type decides the message type; `isComplete` ends the message.
+   * Parts are not passed through extensions.
+   * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER when a part's type differs from the message's.
+   */
+  sendPart(data: string | Uint8Array, isComplete: boolean, tag?: Tag): void {
+    const opcode = this.dataOpcode(data);
+    this.assertCanSend();
+    if (this.partOpcode !== null && this.partOpcode !== opcode) {
+      throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'all parts of a message must be of the same type');
+    }
+    const frameOpcode = this.partOpcode === null ? opcode : Opcode.Continuation;
+    this.partOpcode = isComplete ? null : opcode;
+    const payload = typeof data === 'string' ? encoder.encode(data) : data;
+    this.enqueue(() => this.write(this.frame(frameOpcode, payload, isComplete, NO_RSV), tag));
+  }
+
+  /**
+   * Sends a Ping (at most 125 bytes, §5.5).
+   * @throws {WireKitUsageError} WK_ERR_CONTROL_PAYLOAD_TOO_LONG, WK_ERR_NOT_OPEN.
+   */
+  ping(payload: Uint8Array = new Uint8Array(0), tag?: Tag): void {
+    this.sendControl(Opcode.Ping, payload, tag);
+  }
+
+  /** Sends an unsolicited Pong, or the answer to a Ping when `autoPong` is off. */
+  pong(payload: Uint8Array = new Uint8Array(0), tag?: Tag): void {
+    this.sendControl(Opcode.Pong, payload, tag);
+  }
+
+  /**
+   * Starts the closing handshake (§7.1.2). Idempotent once closing or closed.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE (1005, 1006, 1015 and reserved codes are
+   *   never sent), WK_ERR_CLOSE_REASON_TOO_LONG (over 123 bytes).
+   */
+  close(code?: number, reason?: string, tag?: Tag): void {
+    const payload = encodeClosePayload(code, reason);
+    if (this.currentState !== 'open') return;
+    this.currentState = 'closing';
+    this.partOpcode = null;
+    this.enqueue(() => this.writeClose(payload, tag));
+  }
+
+  private dataOpcode(data: string | Uint8Array): typeof Opcode.Text | typeof Opcode.Binary {
+    if (typeof data === 'string') return Opcode.Text;
+    if (data instanceof Uint8Array) return Opcode.Binary;
+    throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
+  }
+
+  private assertCanSend(): void {
+    // RFC 6455 §5.5.1: no data frames after a Close frame.
+    if (this.currentState !== 'open') throw new WireKitUsageError('WK_ERR_NOT_OPEN', `cannot send: the connection is ${this.currentState}`);
+  }
+
+  private sendControl(opcode: number, payload: Uint8Array, tag: Tag | undefined): void {
+    if (!(payload instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a control payload is a Uint8Array');
+    if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `control payload of ${payload.length} bytes; at most 125`);
+    this.assertCanSend();
+    // Control frames may be interleaved with fragments (§5.4), so they skip the outbox.
+    this.write(this.frame(opcode, payload, true, NO_RSV), tag);
+  }
+
+  private handleFrame(frame: Frame): void {
+    switch (frame.opcode) {
+      case Opcode.Text:
+      case Opcode.Binary:
+      case Opcode.Continuation: {
+        const message = this.assembler.add(frame);
+        if (message instanceof ProtocolError) return this.fail(message);
+        if (message !== null) this.deliver(message);
+        return;
+      }
+      case Opcode.Ping:
+      case Opcode.Pong:
+      case Opcode.Close:
+        // Extensions define RSV bits for data frames only (RFC 7692 §6.1).
+        if (frame.rsv1 || frame.rsv2 || frame.rsv3) return this.fail(new ProtocolError('WK_ERR_RESERVED_BITS', 'RSV bit set on a control frame'));
+        return this.handleControl(frame);
+      default:
+        return this.fail(new ProtocolError('WK_ERR_RESERVED_OPCODE', `reserved opcode 0x${frame.opcode.toString(16)}`));
+    }
+  }
+
+  private handleControl(frame: Frame): void {
+    if (frame.opcode === Opcode.Ping) {
+      this.emit({ type: 'ping', data: frame.payload });
+      // §5.5.2: answer with a Pong carrying the same data; not once our Close is sent.
+      if (this.options.autoPong !== false && !this.closeSent) this.write(this.frame(Opcode.Pong, frame.payload, true, NO_RSV), undefined);
+      return;
+    }
+    if (frame.opcode === Opcode.Pong) return this.emit({ type: 'pong', data: frame.payload });
+    const status = decodeClosePayload(frame.payload);
+    if (status instanceof ProtocolError) return this.fail(status);
+    this.assembler.reset();
+    const initiator = this.closeSent ? 'local' : 'remote';
+    if (!this.closeSent) {
+      // §5.5.1: answer a Close with a Close, echoing the status code.
+      this.enqueue(() => this.writeClose(status.code === 1005 ? new Uint8Array(0) : encodeClosePayload(status.code), undefined));
+    }
+    this.finish({ type: 'close', code: status.code, reason: status.reason, wasClean: true, initiator });
+  }
+
+  private deliver(message: RawMessage): void {
+    switch (message.kind) {
+      case 'text':
+        return this.emit({ type: 'text', data: message.text });
+      case 'binary':
+        return this.emit({ type: 'binary', data: message.payload });
+      case 'transformed':
+        return this.decodeTransformed(message.opcode, message.payload, message.rsv);
+      default:
+        return assertNever(message);
+    }
+  }
+
+  /** Runs the extensions' decoders (last negotiated first, §9.1) and delivers in order. */
+  private decodeTransformed(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, rsv: RsvBits): void {
+    let result: Uint8Array | Promise<Uint8Array> = payload;
+    try {
+      for (let i = this.extensions.length - 1; i >= 0; i--) {
+        const extension = this.extensions[i]!;
+        if (!claims(extension.rsv, rsv)) continue;
+        result = result instanceof Promise ? result.then((p) => extension.decode(p, rsv, opcode, this.maxMessageSize)) : extension.decode(result, rsv, opcode, this.maxMessageSize);
+      }
+    } catch (error) {
+      return this.fail(extensionError(error));
+    }
+    const complete = (data: Uint8Array): void => {
+      if (data.length > this.maxMessageSize) return this.fail(new ProtocolError('WK_ERR_MESSAGE_TOO_LARGE', 'decoded message exceeds maxMessageSize'));
+      if (opcode === Opcode.Binary) return this.emit({ type: 'binary', data });
+      const text = this.assembler.decodeText(data);
+      if (text instanceof ProtocolError) return this.fail(text);
+      this.emit({ type: 'text', data: text });
+    };
+    if (!(result instanceof Promise)) return complete(result);
+    const slot: Slot = { ready: false, run: null };
+    this.inbox.push(slot);
+    result.then(
+      (data) => (slot.run = () => complete(data)),
+      (error: unknown) => (slot.run = () => this.fail(extensionError(error))),
+    ).finally(() => {
+      slot.ready = true;
+      this.flushInbox();
+    });
+  }
+
+  private emit(event: EngineEvent): void {
+    if (this.inbox.length === 0 || this.flushing) this.options.onEvent(event);
+    else this.inbox.push({ ready: true, run: () => this.options.onEvent(event) });
+  }
+
+  private flushInbox(): void {
+    this.flushing = true;
+    try {
+      while (this.inbox[0]?.ready === true) this.inbox.shift()!.run?.();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** _Fail the WebSocket Connection_ (§7.1.7): report, send Close with the error's code, stop reading. */
+  private fail(error: ProtocolError): void {
+    if (this.failed) return;
+    this.failed = true;
+    // Reported even when the WebSocket already closed (an asynchronous decode that failed late):
+    // the message is lost, and the caller must hear of it.
+    this.emit({ type: 'protocol-error', error });
+    if (this.currentState === 'closed') return;
+    const code = error.closeCode ?? 1002;
+    if (!this.closeSent) this.writeClose(encodeClosePayload(code), undefined);
+    this.finish({ type: 'close', code, reason: '', wasClean: false, initiator: 'failure' });
+    // Messages decoded after the violation are not delivered.
+    if (this.flushing) this.inbox.length = 0;
+  }
+
+  private finish(event: EngineEvent & { type: 'close' }): void {
+    this.currentState = 'closed';
+    this.assembler.reset();
+    for (const extension of this.extensions) extension.dispose?.();
+    this.emit(event);
+  }
+
+  private enqueue(work: () => void): void {
+    if (this.encoding) this.outbox.push(work);
+    else work();
+  }
+
+  private writeClose(payload: Uint8Array, tag: Tag | undefined): void {
+    if (this.closeSent) return;
+    this.closeSent = true;
+    this.write(this.frame(Opcode.Close, payload, true, NO_RSV), tag);
+  }
+
+  private writeMessage(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, tag: Tag | undefined): void {
+    let encoded: EncodedPayload | Promise<EncodedPayload> = { payload, rsv: NO_RSV };
+    for (const extension of this.extensions) {
+      encoded = encoded instanceof Promise ? encoded.then((e) => mergeEncode(e, extension.encode(e.payload, opcode))) : mergeEncode(encoded, extension.encode(encoded.payload, opcode));
+    }
+    if (!(encoded instanceof Promise)) return this.writeFrames(opcode, encoded, tag);
+    this.encoding = true;
+    encoded.then(
+      (result) => this.writeFrames(opcode, result, tag),
+      (error: unknown) => this.fail(extensionError(error)),
+    ).finally(() => {
+      this.encoding = false;
+      while (!this.encoding && this.outbox.length > 0) this.outbox.shift()!();
+    });
+  }
+
+  private writeFrames(opcode: number, encoded: EncodedPayload, tag: Tag | undefined): void {
+    const { payload, rsv } = encoded;
+    if (payload.length <= this.fragmentSize) return this.write(this.frame(opcode, payload, true, rsv), tag);
+    const frames: Uint8Array[] = [];
+    for (let at = 0; at < payload.length; at += this.fragmentSize) {
+      const end = Math.min(at + this.fragmentSize, payload.length);
+      frames.push(...this.frame(at === 0 ? opcode : Opcode.Continuation, payload.subarray(at, end), end === payload.length, at === 0 ? rsv : NO_RSV));
+    }
+    this.write(frames, tag);
+  }
+
+  private frame(opcode: number, payload: Uint8Array, fin: boolean, rsv: RsvBits): Uint8Array[] {
+    return encodeFrame({ opcode, payload, fin, rsv, mask: this.role === 'client' ? this.nextMask() : null });
+  }
+
+  private write(chunks: Uint8Array[], tag: Tag | undefined): void {
+    this.options.onWrite(chunks, tag);
+  }
+
+  private nextMask(): Uint8Array {
+    if (this.maskOffset + 4 > this.maskPool.length) {
+      this.maskPool = this.options.random!(MASK_POOL_BYTES);
+      this.maskOffset = 0;
+      if (this.maskPool.length < 4) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', '`random` returned fewer bytes than asked for');
+    }
+    const mask = this.maskPool.subarray(this.maskOffset, this.maskOffset + 4);
+    this.maskOffset += 4;
+    return mask;
+  }
+}
+
+function claims(extension: RsvBits, frame: RsvBits): boolean {
+  return (extension.rsv1 && frame.rsv1) || (extension.rsv2 && frame.rsv2) || (extension.rsv3 && frame.rsv3);
+}
+
+function mergeEncode(previous: EncodedPayload, next: EncodedPayload | Promise<EncodedPayload>): EncodedPayload | Promise<EncodedPayload> {
+  const merge = (e: EncodedPayload): EncodedPayload => ({
+    payload: e.payload,
+    rsv: { rsv1: previous.rsv.rsv1 || e.rsv.rsv1, rsv2: previous.rsv.rsv2 || e.rsv.rsv2, rsv3: previous.rsv.rsv3 || e.rsv.rsv3 },
+  });
+  return next instanceof Promise ? next.then(merge) : merge(next);
+}
+
+function extensionError(error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  return new ProtocolError('WK_ERR_EXTENSION_FAILED', `extension failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a positive number`);
+  return value;
+}

@@ -1,0 +1,188 @@
+import { ChunkQueue } from './chunk-queue.js';
+import { MAX_CONTROL_PAYLOAD } from './close-code.js';
+import type { ProtocolErrorCode } from './error-codes.js';
+import { assertNever, ProtocolError } from './errors.js';
+import type { RsvBits } from './extension.js';
+import type { Frame, Role } from './frame.js';
+import { maskInPlace } from './mask.js';
+import { isControlOpcode, isKnownOpcode } from './opcode.js';
+
+/** The fixed part of a frame header (first two bytes), decoded. */
+interface FrameHead extends RsvBits {
+  readonly fin: boolean;
+  readonly opcode: number;
+  readonly masked: boolean;
+}
+
+/** Decoder states; each carries what it has learnt so far (swift-nio style). */
+type DecoderState =
+  | { readonly kind: 'awaiting-head' }
+  | { readonly kind: 'awaiting-length'; readonly head: FrameHead; readonly lengthBytes: 2 | 8 }
+  | { readonly kind: 'awaiting-mask'; readonly head: FrameHead; readonly length: number }
+  | { readonly kind: 'awaiting-payload'; readonly head: FrameHead; readonly length: number; readonly mask: Uint8Array | null }
+  | { readonly kind: 'failed'; readonly error: ProtocolError };
+
+/** Options of a {@link FrameDecoder}. */
+export interface FrameDecoderOptions {
+  /** The role of the endpoint that *receives*: a server requires masked frames, a client refuses them (§5.1). */
+  readonly role: Role;
+  /** Largest payload accepted in one frame; larger ones fail with WK_ERR_FRAME_TOO_LARGE (1009). */
+  readonly maxFrameSize: number;
+  /** RSV bits that negotiated extensions claim; any other set bit fails with 1002 (§5.2). */
+  readonly allowedRsv?: RsvBits;
+}
+
+const TWO_TO_32 = 2 ** 32;
+
+/**
+ * Incremental frame decoder: push bytes in any chunking, pull whole frames out.
+ * Frame-local rules are enforced here (§5.2, §5.5); message-level rules (continuation
+ * order, UTF-8, close payloads) belong to the engine.
+ *
+ * `push` takes ownership of the chunk: payloads are unmasked in place and may be views into it.
+ */
+export class FrameDecoder {
+  private readonly queue = new ChunkQueue();
+  private state: DecoderState = { kind: 'awaiting-head' };
+  private readonly expectMask: boolean;
+  private readonly allowedRsv: RsvBits;
+  private readonly maxFrameSize: number;
+  /**
+   * Bytes the message in progress may still grow by; set by the engine before each `next()`.
+   * A data frame over it fails with WK_ERR_MESSAGE_TOO_LARGE as soon as its header is read.
+   */
+  messageRemaining = Number.POSITIVE_INFINITY;
+
+  constructor(options: FrameDecoderOptions) {
+    this.expectMask = options.role === 'server';
+    this.maxFrameSize = options.maxFrameSize;
+    this.allowedRsv = options.allowedRsv ?? { rsv1: false, rsv2: false, rsv3: false };
+  }
+
+  /** Bytes received and not yet part of a returned frame. */
+  get bufferedAmount(): number {
+    return this.queue.length;
+  }
+
+  /** Adds received bytes. Ignored once the decoder has failed. */
+  push(chunk: Uint8Array): void {
+    if (this.state.kind !== 'failed') this.queue.push(chunk);
+  }
+
+  /**
+   * The next complete frame, a `ProtocolError` if the bytes break the protocol (the decoder
+   * then stays failed), or null when more bytes are needed.
+   */
+  next(): Frame | ProtocolError | null {
+    for (;;) {
+      const state = this.state;
+      switch (state.kind) {
+        case 'awaiting-head': {
+          if (this.queue.length < 2) return null;
+          const head = this.readHead();
+          if (head instanceof ProtocolError) return this.fail(head);
+          continue;
+        }
+        case 'awaiting-length': {
+          if (this.queue.length < state.lengthBytes) return null;
+          const length = this.readExtendedLength(state.lengthBytes);
+          if (length instanceof ProtocolError) return this.fail(length);
+          const checked = this.checkLength(state.head, length);
+          if (checked !== null) return this.fail(checked);
+          this.state = state.head.masked ? { kind: 'awaiting-mask', head: state.head, length } : { kind: 'awaiting-payload', head: state.head, length, mask: null };
+          continue;
+        }
+        case 'awaiting-mask': {
+          if (this.queue.length < 4) return null;
+          this.state = { kind: 'awaiting-payload', head: state.head, length: state.length, mask: this.queue.take(4) };
+          continue;
+        }
+        case 'awaiting-payload': {
+          if (this.queue.length < state.length) return null;
+          const payload = this.queue.take(state.length);
+          if (state.mask !== null) maskInPlace(payload, state.mask);
+          this.state = { kind: 'awaiting-head' };
+          const { head } = state;
+          return { fin: head.fin, rsv1: head.rsv1, rsv2: head.rsv2, rsv3: head.rsv3, opcode: head.opcode, payload };
+        }
+        case 'failed':
+          return null;
+        default:
+          return assertNever(state);
+      }
+    }
+  }
+
+  private fail(error: ProtocolError): ProtocolError {
+    this.state = { kind: 'failed', error };
+    return error;
+  }
+
+  private readHead(): ProtocolError | null {
+    const b0 = this.queue.peek(0);
+    const b1 = this.queue.peek(1);
+    const head: FrameHead = {
+      fin: (b0 & 0x80) !== 0,
+      rsv1: (b0 & 0x40) !== 0,
+      rsv2: (b0 & 0x20) !== 0,
+      rsv3: (b0 & 0x10) !== 0,
+      opcode: b0 & 0x0f,
+      masked: (b1 & 0x80) !== 0,
+    };
+    // RFC 6455 §5.2: a reserved opcode fails the connection.
+    if (!isKnownOpcode(head.opcode)) return error('WK_ERR_RESERVED_OPCODE', `reserved opcode 0x${head.opcode.toString(16)}`);
+    // RFC 6455 §5.2: RSV bits must be 0 unless an extension defines them.
+    if ((head.rsv1 && !this.allowedRsv.rsv1) || (head.rsv2 && !this.allowedRsv.rsv2) || (head.rsv3 && !this.allowedRsv.rsv3)) {
+      return error('WK_ERR_RESERVED_BITS', 'RSV bit set with no extension negotiated for it');
+    }
+    // RFC 6455 §5.1: clients mask every frame, servers mask none.
+    if (head.masked !== this.expectMask) {
+      return this.expectMask ? error('WK_ERR_MISSING_MASK', 'client frame is not masked') : error('WK_ERR_UNEXPECTED_MASK', 'server frame is masked');
+    }
+    const length7 = b1 & 0x7f;
+    if (isControlOpcode(head.opcode)) {
+      // RFC 6455 §5.5: control frames are never fragmented and carry at most 125 bytes.
+      if (!head.fin) return error('WK_ERR_FRAGMENTED_CONTROL', 'control frame is fragmented');
+      if (length7 > MAX_CONTROL_PAYLOAD) return error('WK_ERR_CONTROL_FRAME_TOO_LONG', 'control frame payload is longer than 125 bytes');
+    }
+    this.queue.take(2);
+    if (length7 === 126 || length7 === 127) {
+      this.state = { kind: 'awaiting-length', head, lengthBytes: length7 === 126 ? 2 : 8 };
+      return null;
+    }
+    const checked = this.checkLength(head, length7);
+    if (checked !== null) return checked;
+    this.state = head.masked ? { kind: 'awaiting-mask', head, length: length7 } : { kind: 'awaiting-payload', head, length: length7, mask: null };
+    return null;
+  }
+
+  private readExtendedLength(lengthBytes: 2 | 8): number | ProtocolError {
+    const bytes = this.queue.take(lengthBytes);
+    if (lengthBytes === 2) {
+      const length = (bytes[0]! << 8) | bytes[1]!;
+      // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
+      if (length < 126) return error('WK_ERR_INVALID_LENGTH', '16-bit length used for a payload under 126 bytes');
+      return length;
+    }
+    const high = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+    const low = ((bytes[4]! << 24) | (bytes[5]! << 16) | (bytes[6]! << 8) | bytes[7]!) >>> 0;
+    // RFC 6455 §5.2: the most significant bit of a 64-bit length must be 0.
+    if (high >= 0x80000000) return error('WK_ERR_INVALID_LENGTH', '64-bit length has its most significant bit set');
+    if (high === 0 && low < 65536) return error('WK_ERR_INVALID_LENGTH', '64-bit length used for a payload under 65536 bytes');
+    // Beyond 2^53 the length is not a safe integer; no limit could allow it anyway.
+    if (high > 0x1fffff) return error('WK_ERR_FRAME_TOO_LARGE', 'frame length exceeds 2^53 bytes');
+    return high * TWO_TO_32 + low;
+  }
+
+  private checkLength(head: FrameHead, length: number): ProtocolError | null {
+    if (length > this.maxFrameSize) return error('WK_ERR_FRAME_TOO_LARGE', `frame of ${length} bytes exceeds maxFrameSize ${this.maxFrameSize}`);
+    if (!isControlOpcode(head.opcode) && length > this.messageRemaining) {
+      return error('WK_ERR_MESSAGE_TOO_LARGE', `message would exceed maxMessageSize (frame of ${length} bytes)`);
+    }
+    return null;
+  }
+}
+
+function error(code: ProtocolErrorCode, message: string): ProtocolError {
+  return new ProtocolError(code, message);
+}

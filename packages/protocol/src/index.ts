@@ -1,0 +1,26 @@
+// @wirekit/protocol — the sans-IO RFC 6455 engine. Every export is listed by name.
+
+export { protocolErrorCodes } from './error-codes.js';
+export type { ProtocolErrorCode } from './error-codes.js';
+export { ProtocolError, WireKitUsageError, assertNever } from './errors.js';
+
+export { Opcode, isControlOpcode, isKnownOpcode } from './opcode.js';
+export { CloseCode, isValidWireCloseCode, MAX_CLOSE_REASON_BYTES, MAX_CONTROL_PAYLOAD } from './close-code.js';
+export { encodeClosePayload, decodeClosePayload } from './close-frame.js';
+export type { CloseStatus } from './close-frame.js';
+
+export { applyMask, maskInPlace } from './mask.js';
+export { NO_RSV } from './frame.js';
+export type { Frame, Role } from './frame.js';
+export { FrameDecoder } from './frame-decoder.js';
+export type { FrameDecoderOptions } from './frame-decoder.js';
+export { encodeFrame, frameHeaderLength } from './frame-encoder.js';
+export type { FrameSpec } from './frame-encoder.js';
+export { MessageAssembler, concat } from './message-assembler.js';
+export type { RawMessage } from './message-assembler.js';
+
+export { Engine } from './engine.js';
+export type { EngineEvent, EngineOptions, EngineState } from './engine.js';
+export type { EncodedPayload, Extension, ExtensionFactory, ExtensionOffer, ExtensionParams, RsvBits } from './extension.js';
+
+// Opening handshake (RFC 6455 §4).

@@ -1,0 +1,4 @@
+// The list of vitest projects: every package under packages/ that has tests.
+// vitest.config.ts reads it (vitest 4 takes projects from `test.projects`).
+export const projects: string[] = ['packages/*'];
+export default projects;
