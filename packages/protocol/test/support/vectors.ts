@@ -76,7 +76,7 @@ export const violationVectors: readonly ViolationVector[] = [
   { name: 'a close reason that is not UTF-8 (§8.1)', receiver: 'client', bytes: hex('88 04 03 e8 ff fe'), code: 'WK_ERR_INVALID_UTF8', closeCode: 1007 },
   { name: 'a text message that is not UTF-8 (§8.1)', receiver: 'client', bytes: hex('81 02 c3 28'), code: 'WK_ERR_INVALID_UTF8', closeCode: 1007 },
   { name: 'a surrogate code point encoded in UTF-8 (§8.1)', receiver: 'client', bytes: hex('81 03 ed a0 80'), code: 'WK_ERR_INVALID_UTF8', closeCode: 1007 },
-  { name: 'invalid UTF-8 in the first fragment, before the message ends (fail fast)', receiver: 'client', bytes: hex('01 04 ce ba e1 bd f4 90'), code: 'WK_ERR_INVALID_UTF8', closeCode: 1007 },
+  { name: 'invalid UTF-8 in the first fragment, before the message ends (fail fast)', receiver: 'client', bytes: hex('01 05 ce ba e1 bd f4'), code: 'WK_ERR_INVALID_UTF8', closeCode: 1007 },
   { name: 'a text message ending mid code point (§8.1)', receiver: 'client', bytes: hex('01 01 e2 80 01 82'), code: 'WK_ERR_INVALID_UTF8', closeCode: 1007 },
   { name: 'RSV1 on a ping (control frames take no extension bits)', receiver: 'client', bytes: hex('c9 00'), code: 'WK_ERR_RESERVED_BITS', closeCode: 1002 },
 ];
