@@ -1,3 +1,5 @@
+import { allocate } from './slab.js';
+
 /**
  * Bytes received but not yet consumed, kept as the chunks they arrived in so that nothing is
  * copied until a frame needs bytes that span chunks. Consumed chunks are skipped by index and
@@ -33,6 +35,17 @@ export class ChunkQueue {
     return -1;
   }
 
+  /** Discards the next `n` bytes (n <= length) without creating a view. */
+  skip(n: number): void {
+    while (n > 0) {
+      const left = this.chunks[this.head]!.length - this.offset;
+      const count = Math.min(left, n);
+      this.total -= count;
+      n -= count;
+      this.advance(count, left);
+    }
+  }
+
   /**
    * Removes and returns the next `n` bytes (n <= length): a view into the received chunk when
    * they lie in one chunk (no copy), a fresh array when they span several.
@@ -47,7 +60,7 @@ export class ChunkQueue {
       this.advance(n, available);
       return view;
     }
-    const out = new Uint8Array(n);
+    const out = allocate(n);
     let written = 0;
     while (written < n) {
       const chunk = this.chunks[this.head]!;

@@ -156,6 +156,8 @@ export class Engine<Tag = unknown> {
     this.assertCanSend();
     if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
     const payload = typeof data === 'string' ? encoder.encode(data) : data;
+    // Fast path: no extension to run and nothing queued, so no closure is allocated.
+    if (this.extensions.length === 0 && !this.encoding) return this.writeFrames(opcode, payload, NO_RSV, tag);
     this.enqueue(() => this.writeMessage(opcode, payload, tag));
   }
 
@@ -358,10 +360,10 @@ export class Engine<Tag = unknown> {
     for (const extension of this.extensions) {
       encoded = encoded instanceof Promise ? encoded.then((e) => mergeEncode(e, extension.encode(e.payload, opcode))) : mergeEncode(encoded, extension.encode(encoded.payload, opcode));
     }
-    if (!(encoded instanceof Promise)) return this.writeFrames(opcode, encoded, tag);
+    if (!(encoded instanceof Promise)) return this.writeFrames(opcode, encoded.payload, encoded.rsv, tag);
     this.encoding = true;
     encoded.then(
-      (result) => this.writeFrames(opcode, result, tag),
+      (result) => this.writeFrames(opcode, result.payload, result.rsv, tag),
       (error: unknown) => this.fail(extensionError(error)),
     ).finally(() => {
       this.encoding = false;
@@ -369,8 +371,7 @@ export class Engine<Tag = unknown> {
     });
   }
 
-  private writeFrames(opcode: number, encoded: EncodedPayload, tag: Tag | undefined): void {
-    const { payload, rsv } = encoded;
+  private writeFrames(opcode: number, payload: Uint8Array, rsv: RsvBits, tag: Tag | undefined): void {
     if (payload.length <= this.fragmentSize) return this.write(this.frame(opcode, payload, true, rsv), tag);
     const frames: Uint8Array[] = [];
     for (let at = 0; at < payload.length; at += this.fragmentSize) {

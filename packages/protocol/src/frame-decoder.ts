@@ -145,7 +145,7 @@ export class FrameDecoder {
       if (!head.fin) return error('WK_ERR_FRAGMENTED_CONTROL', 'control frame is fragmented');
       if (length7 > MAX_CONTROL_PAYLOAD) return error('WK_ERR_CONTROL_FRAME_TOO_LONG', 'control frame payload is longer than 125 bytes');
     }
-    this.queue.take(2);
+    this.queue.skip(2);
     if (length7 === 126 || length7 === 127) {
       this.state = { kind: 'awaiting-length', head, lengthBytes: length7 === 126 ? 2 : 8 };
       return null;

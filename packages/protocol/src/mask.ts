@@ -7,7 +7,7 @@
  */
 
 /** Below this length the cost of creating typed-array views outweighs word-wide XOR. */
-const WORD_THRESHOLD = 32;
+const WORD_THRESHOLD = 128;
 
 const scratch = new Uint8Array(4);
 const scratchWord = new Uint32Array(scratch.buffer);

@@ -33,7 +33,10 @@ describe('Engine (properties)', () => {
     ];
     const bytes = new Uint8Array(valid.reduce((n, c) => n + c.length, 0));
     let at = 0;
-    for (const c of valid) (bytes.set(c, at), (at += c.length));
+    for (const c of valid) {
+      bytes.set(c, at);
+      at += c.length;
+    }
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.nat(bytes.length), (flips, cut) => {
         const input = bytes.slice();
