@@ -24,3 +24,19 @@ export type { EngineEvent, EngineOptions, EngineState } from './engine.js';
 export type { EncodedPayload, Extension, ExtensionFactory, ExtensionOffer, ExtensionParams, RsvBits } from './extension.js';
 
 // Opening handshake (RFC 6455 §4).
+export { ClientHandshake } from './client-handshake.js';
+export type { ClientHandshakeOptions, ClientHandshakeResult } from './client-handshake.js';
+export { ServerHandshake } from './server-handshake.js';
+export type { ServerHandshakeOptions, ServerHandshakeResult } from './server-handshake.js';
+export { validateUpgradeRequest } from './upgrade-request.js';
+export type { NodeStyleHeaders, UpgradeRequest, UpgradeRequestInput, UpgradeValidation } from './upgrade-request.js';
+export { acceptUpgrade } from './accept-upgrade.js';
+export type { AcceptedUpgrade, AcceptUpgradeOptions } from './accept-upgrade.js';
+export { rejectUpgrade, STATUS_REASONS } from './reject-upgrade.js';
+export type { RejectUpgradeOptions } from './reject-upgrade.js';
+export { computeAcceptKey, isValidWebSocketKey, WEBSOCKET_GUID } from './accept-key.js';
+export { sha1 } from './sha1.js';
+export { HttpHeadReader, DEFAULT_MAX_HEADER_BYTES } from './http-head-reader.js';
+export type { HttpHeaders, HttpRequestHead, HttpResponseHead, HttpHeadResult, HttpHeadReaderOptions } from './http-head-reader.js';
+export { isToken, parseExtensionHeader, formatExtensionHeader, parseTokenList } from './header-values.js';
+export type { HeaderInput } from './header-values.js';
