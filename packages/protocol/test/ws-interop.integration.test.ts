@@ -3,7 +3,7 @@
  * engine client ↔ ws server, and ws client ↔ engine server.
  */
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { encodeFrame, Opcode } from '../src/index.js';
@@ -146,7 +146,7 @@ describe('engine client ↔ ws server', () => {
       const { url } = await wsServer((socket) => {
         heard = closeOf(socket);
         // ws has no API for bad frames: write them to its socket directly.
-        (socket as unknown as { _socket: import('node:net').Socket })._socket.write(vector.bytes);
+        (socket as unknown as { _socket: Socket })._socket.write(vector.bytes);
       });
       const { peer } = await connectEngine(url);
       const closed = await peer.closed();
@@ -234,7 +234,7 @@ describe('ws client ↔ engine server', () => {
       const heard = closeOf(ws);
       // Masked as a client must, so that only the violation under test is wrong.
       const masked = remask(vector.bytes);
-      (ws as unknown as { _socket: import('node:net').Socket })._socket.write(masked);
+      (ws as unknown as { _socket: Socket })._socket.write(masked);
       const closed = await peer.closed();
       expect(peer.events.find((e) => e.type === 'protocol-error')).toMatchObject({ error: { code: vector.code } });
       expect(closed.code).toBe(vector.closeCode);
@@ -247,7 +247,7 @@ describe('ws client ↔ engine server', () => {
     const url = await engineServer((p) => (peer = p));
     const ws = await wsClient(url);
     const heard = closeOf(ws);
-    (ws as unknown as { _socket: import('node:net').Socket })._socket.write(hex('81 01 61'));
+    (ws as unknown as { _socket: Socket })._socket.write(hex('81 01 61'));
     expect((await peer.closed()).code).toBe(1002);
     expect((await heard).code).toBe(1002);
   });
