@@ -2,6 +2,7 @@ import { MAX_CONTROL_PAYLOAD } from './close-code.js';
 import { decodeClosePayload, encodeClosePayload } from './close-frame.js';
 import { assertNever, ProtocolError, WireKitUsageError } from './errors.js';
 import type { EncodedPayload, Extension, RsvBits } from './extension.js';
+import { decodeWith, encodeWith, extensionError } from './extension-pipeline.js';
 import { NO_RSV, type Frame, type Role } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { encodeFrame } from './frame-encoder.js';
@@ -279,13 +280,9 @@ export class Engine<Tag = unknown> {
 
   /** Runs the extensions' decoders (last negotiated first, §9.1) and delivers in order. */
   private decodeTransformed(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, rsv: RsvBits): void {
-    let result: Uint8Array | Promise<Uint8Array> = payload;
+    let result: Uint8Array | Promise<Uint8Array>;
     try {
-      for (let i = this.extensions.length - 1; i >= 0; i--) {
-        const extension = this.extensions[i]!;
-        if (!claims(extension.rsv, rsv)) continue;
-        result = result instanceof Promise ? result.then((p) => extension.decode(p, rsv, opcode, this.maxMessageSize)) : extension.decode(result, rsv, opcode, this.maxMessageSize);
-      }
+      result = decodeWith(this.extensions, payload, rsv, opcode, this.maxMessageSize);
     } catch (error) {
       return this.fail(extensionError(error));
     }
@@ -356,9 +353,11 @@ export class Engine<Tag = unknown> {
   }
 
   private writeMessage(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, tag: Tag | undefined): void {
-    let encoded: EncodedPayload | Promise<EncodedPayload> = { payload, rsv: NO_RSV };
-    for (const extension of this.extensions) {
-      encoded = encoded instanceof Promise ? encoded.then((e) => mergeEncode(e, extension.encode(e.payload, opcode))) : mergeEncode(encoded, extension.encode(encoded.payload, opcode));
+    let encoded: EncodedPayload | Promise<EncodedPayload>;
+    try {
+      encoded = encodeWith(this.extensions, payload, opcode);
+    } catch (error) {
+      return this.fail(extensionError(error));
     }
     if (!(encoded instanceof Promise)) return this.writeFrames(opcode, encoded.payload, encoded.rsv, tag);
     this.encoding = true;
@@ -399,23 +398,6 @@ export class Engine<Tag = unknown> {
     this.maskOffset += 4;
     return mask;
   }
-}
-
-function claims(extension: RsvBits, frame: RsvBits): boolean {
-  return (extension.rsv1 && frame.rsv1) || (extension.rsv2 && frame.rsv2) || (extension.rsv3 && frame.rsv3);
-}
-
-function mergeEncode(previous: EncodedPayload, next: EncodedPayload | Promise<EncodedPayload>): EncodedPayload | Promise<EncodedPayload> {
-  const merge = (e: EncodedPayload): EncodedPayload => ({
-    payload: e.payload,
-    rsv: { rsv1: previous.rsv.rsv1 || e.rsv.rsv1, rsv2: previous.rsv.rsv2 || e.rsv.rsv2, rsv3: previous.rsv.rsv3 || e.rsv.rsv3 },
-  });
-  return next instanceof Promise ? next.then(merge) : merge(next);
-}
-
-function extensionError(error: unknown): ProtocolError {
-  if (error instanceof ProtocolError) return error;
-  return new ProtocolError('WK_ERR_EXTENSION_FAILED', `extension failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {

@@ -1,3 +1,6 @@
+import { chunkings as cuts } from './chunkings.js';
+import { join } from './hex.js';
+
 /**
  * Chunkings for split tests (STYLE §13): every byte vector is fed whole, byte by byte, and
  * split in two at every offset, so that no parser depends on how the network cut its input.
@@ -9,19 +12,9 @@ export interface Chunking {
   readonly chunks: readonly Uint8Array[];
 }
 
-/**
- * The whole vector, byte by byte, and every two-way split (offsets 1 … length − 1).
- * Each chunk is a fresh copy, so a parser that keeps references cannot see later mutations.
- */
+/** The cuts of `chunkings.ts`, under the `name` key that `it.each` titles use here. */
 export function chunkings(bytes: Uint8Array): Chunking[] {
-  const out: Chunking[] = [
-    { name: 'whole', chunks: [bytes.slice()] },
-    { name: 'byte by byte', chunks: Array.from(bytes, (byte) => Uint8Array.of(byte)) },
-  ];
-  for (let offset = 1; offset < bytes.length; offset++) {
-    out.push({ name: `split at ${offset}`, chunks: [bytes.slice(0, offset), bytes.slice(offset)] });
-  }
-  return out;
+  return cuts(bytes).map(({ label, chunks }) => ({ name: label, chunks }));
 }
 
 /** What {@link feedUntilResult} saw. */
@@ -49,13 +42,7 @@ export function feedUntilResult<T>(chunks: readonly Uint8Array[], feed: (chunk: 
 
 /** Concatenates byte arrays into a new one. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return join(...parts);
 }
 
 /** ASCII/Latin-1 bytes of a string, for golden vectors written as text. */
