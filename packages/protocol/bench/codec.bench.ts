@@ -3,7 +3,8 @@
  * same bytes: 64 B, 16 KiB and 1 MiB frames, masked (client → server) and unmasked
  * (server → client). Received bytes arrive in 64 KiB chunks, as a socket delivers them.
  * ws runs without its optional native addon (bufferutil is not installed): both sides are
- * plain JS. Run: `pnpm bench` (or `tsx --conditions=source bench/codec.bench.ts [--quick]`).
+ * plain JS. Encoding compares whole send paths: Engine#send into onWrite, ws's Sender#send into
+ * a socket stand-in. Run: `pnpm bench` (or `tsx --conditions=source bench/codec.bench.ts [--quick]`).
  */
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -17,7 +18,9 @@ const Receiver = require(join(wsDir, 'lib/receiver.js')) as new (options: object
   on(event: string, fn: (...args: unknown[]) => void): void;
   write(chunk: Buffer): boolean;
 };
-const Sender = require(join(wsDir, 'lib/sender.js')) as { frame(data: Buffer, options: object): Buffer[] };
+const Sender = require(join(wsDir, 'lib/sender.js')) as new (socket: object) => {
+  send(data: Buffer, options: object, cb?: () => void): void;
+};
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 7;
@@ -36,6 +39,9 @@ for (const size of [64, 16 * 1024, 1024 * 1024]) for (const masked of [true, fal
 function random(n: number): Uint8Array {
   return randomFillSync(new Uint8Array(n));
 }
+
+/** What a Node transport injects, and what ws itself uses for joined buffers. */
+const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -64,7 +70,7 @@ function time(fn: () => void): number {
 
 function decodeWireKit(c: Case, input: Buffer[], count: number): number {
   let got = 0;
-  const engine = new Engine({ role: c.masked ? 'server' : 'client', random, onEvent: (e) => void (e.type === 'binary' && got++), onWrite: () => {} });
+  const engine = new Engine({ role: c.masked ? 'server' : 'client', random, allocate, onEvent: (e) => void (e.type === 'binary' && got++), onWrite: () => {} });
   const ms = time(() => {
     for (const chunk of input) engine.receive(chunk);
   });
@@ -85,7 +91,7 @@ function decodeWs(c: Case, input: Buffer[], count: number): number {
 
 function encodeWireKit(c: Case, payload: Uint8Array, count: number): number {
   let bytes = 0;
-  const engine = new Engine({ role: c.masked ? 'client' : 'server', random, onEvent: () => {}, onWrite: (out) => void (bytes += out.length) });
+  const engine = new Engine({ role: c.masked ? 'client' : 'server', random, allocate, onEvent: () => {}, onWrite: (out) => void (bytes += out.length) });
   const ms = time(() => {
     for (let i = 0; i < count; i++) engine.send(payload);
   });
@@ -93,10 +99,16 @@ function encodeWireKit(c: Case, payload: Uint8Array, count: number): number {
   return ms;
 }
 
+/**
+ * ws's whole per-message send path (Sender#send: framing, masking, cork/write/uncork) into a
+ * socket stand-in that accepts everything, the counterpart of Engine#send with its onWrite.
+ */
 function encodeWs(c: Case, payload: Buffer, count: number): number {
   let bytes = 0;
+  const socket = { cork() {}, uncork() {}, write: (chunk: Buffer) => void (bytes += chunk.length) };
+  const sender = new Sender(socket);
   const ms = time(() => {
-    for (let i = 0; i < count; i++) bytes += Sender.frame(payload, { fin: true, opcode: 2, mask: c.masked, readOnly: true, rsv1: false }).length;
+    for (let i = 0; i < count; i++) sender.send(payload, { binary: true, fin: true, mask: c.masked, compress: false });
   });
   if (bytes === 0) throw new Error('nothing encoded');
   return ms;

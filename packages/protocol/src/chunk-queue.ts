@@ -1,4 +1,4 @@
-import { allocate } from './slab.js';
+import { allocate, type Allocator } from './slab.js';
 
 /**
  * Bytes received but not yet consumed, kept as the chunks they arrived in so that nothing is
@@ -12,6 +12,9 @@ export class ChunkQueue {
   /** Read position inside chunks[head]. */
   private offset = 0;
   private total = 0;
+
+  /** @param large allocator for joined chunks over the slab's size. */
+  constructor(private readonly large?: Allocator) {}
 
   /** Bytes available to take. */
   get length(): number {
@@ -60,7 +63,7 @@ export class ChunkQueue {
       this.advance(n, available);
       return view;
     }
-    const out = allocate(n);
+    const out = allocate(n, this.large);
     let written = 0;
     while (written < n) {
       const chunk = this.chunks[this.head]!;

@@ -8,6 +8,7 @@ import { FrameDecoder } from './frame-decoder.js';
 import { encodeFrame } from './frame-encoder.js';
 import { MessageAssembler, type RawMessage } from './message-assembler.js';
 import { Opcode } from './opcode.js';
+import type { Allocator } from './slab.js';
 
 /** Where the connection is in its life (RFC 6455 §4–§7): open, Close sent and awaited, or over. */
 export type EngineState = 'open' | 'closing' | 'closed';
@@ -51,6 +52,12 @@ export interface EngineOptions<Tag = unknown> {
   readonly autoPong?: boolean;
   /** Extensions negotiated in the handshake, in the order of the Sec-WebSocket-Extensions response. */
   readonly extensions?: readonly Extension[];
+  /**
+   * Allocator for large buffers: payloads that span received chunks, joined fragments, masked
+   * frames. Defaults to zero-filled arrays; Node transports pass `Buffer.allocUnsafe` (safe here:
+   * every allocated byte is written before it is read).
+   */
+  readonly allocate?: Allocator;
   /** Outgoing messages larger than this are sent as several frames. Defaults to no fragmentation. */
   readonly fragmentSize?: number;
   /** Receives every event, in order. */
@@ -77,7 +84,7 @@ export class Engine<Tag = unknown> {
   readonly role: Role;
   private readonly options: EngineOptions<Tag>;
   private readonly decoder: FrameDecoder;
-  private readonly assembler = new MessageAssembler();
+  private readonly assembler: MessageAssembler;
   private readonly extensions: readonly Extension[];
   private readonly maxMessageSize: number;
   private readonly fragmentSize: number;
@@ -111,7 +118,9 @@ export class Engine<Tag = unknown> {
       allowedRsv.rsv2 ||= extension.rsv.rsv2;
       allowedRsv.rsv3 ||= extension.rsv.rsv3;
     }
+    this.assembler = new MessageAssembler(options.allocate);
     this.decoder = new FrameDecoder({
+      ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
       role: options.role,
       maxFrameSize: positive(options.maxFrameSize, this.maxMessageSize, 'maxFrameSize'),
       allowedRsv,
@@ -381,7 +390,7 @@ export class Engine<Tag = unknown> {
   }
 
   private frame(opcode: number, payload: Uint8Array, fin: boolean, rsv: RsvBits): Uint8Array[] {
-    return encodeFrame({ opcode, payload, fin, rsv, mask: this.role === 'client' ? this.nextMask() : null });
+    return encodeFrame({ opcode, payload, fin, rsv, mask: this.role === 'client' ? this.nextMask() : null }, this.options.allocate);
   }
 
   private write(chunks: Uint8Array[], tag: Tag | undefined): void {

@@ -5,6 +5,7 @@ import { assertNever, ProtocolError } from './errors.js';
 import type { RsvBits } from './extension.js';
 import type { Frame, Role } from './frame.js';
 import { maskInPlace } from './mask.js';
+import type { Allocator } from './slab.js';
 import { isControlOpcode, isKnownOpcode } from './opcode.js';
 
 /** The fixed part of a frame header (first two bytes), decoded. */
@@ -30,6 +31,8 @@ export interface FrameDecoderOptions {
   readonly maxFrameSize: number;
   /** RSV bits that negotiated extensions claim; any other set bit fails with 1002 (§5.2). */
   readonly allowedRsv?: RsvBits;
+  /** Allocator for payloads that span received chunks (see {@link Allocator}). */
+  readonly allocate?: Allocator;
 }
 
 const TWO_TO_32 = 2 ** 32;
@@ -42,7 +45,7 @@ const TWO_TO_32 = 2 ** 32;
  * `push` takes ownership of the chunk: payloads are unmasked in place and may be views into it.
  */
 export class FrameDecoder {
-  private readonly queue = new ChunkQueue();
+  private readonly queue: ChunkQueue;
   private state: DecoderState = { kind: 'awaiting-head' };
   private readonly expectMask: boolean;
   private readonly allowedRsv: RsvBits;
@@ -54,6 +57,7 @@ export class FrameDecoder {
   messageRemaining = Number.POSITIVE_INFINITY;
 
   constructor(options: FrameDecoderOptions) {
+    this.queue = new ChunkQueue(options.allocate);
     this.expectMask = options.role === 'server';
     this.maxFrameSize = options.maxFrameSize;
     this.allowedRsv = options.allowedRsv ?? { rsv1: false, rsv2: false, rsv3: false };

@@ -1,6 +1,6 @@
 import type { RsvBits } from './extension.js';
 import { applyMask } from './mask.js';
-import { allocate } from './slab.js';
+import { allocate, type Allocator } from './slab.js';
 
 /** What to put in one frame. */
 export interface FrameSpec {
@@ -61,7 +61,7 @@ function writeHeader(target: Uint8Array, at: number, spec: FrameSpec, masked: bo
  * modified: a masked frame is written into a new buffer, laid out so that its payload shares
  * the source's alignment modulo 4 and masking runs a word at a time.
  */
-export function encodeFrame(spec: FrameSpec): Uint8Array[] {
+export function encodeFrame(spec: FrameSpec, large?: Allocator): Uint8Array[] {
   const payload = spec.payload;
   const length = payload.length;
   const mask = spec.mask ?? null;
@@ -69,7 +69,7 @@ export function encodeFrame(spec: FrameSpec): Uint8Array[] {
     const headerLength = frameHeaderLength(length, true);
     // Choose a start so that (payload start in target) ≡ (payload start in source) mod 4.
     const lead = (((payload.byteOffset - headerLength) % 4) + 4) % 4;
-    const buffer = allocate(lead + headerLength + length);
+    const buffer = allocate(lead + headerLength + length, large);
     let at = writeHeader(buffer, lead, spec, true);
     buffer[at++] = mask[0]!;
     buffer[at++] = mask[1]!;

@@ -11,6 +11,7 @@ export type { CloseStatus } from './close-frame.js';
 
 export { applyMask, maskInPlace } from './mask.js';
 export { NO_RSV } from './frame.js';
+export type { Allocator } from './slab.js';
 export type { Frame, Role } from './frame.js';
 export { FrameDecoder } from './frame-decoder.js';
 export type { FrameDecoderOptions } from './frame-decoder.js';

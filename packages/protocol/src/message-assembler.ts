@@ -2,6 +2,7 @@ import { ProtocolError } from './errors.js';
 import type { RsvBits } from './extension.js';
 import type { Frame } from './frame.js';
 import { Opcode } from './opcode.js';
+import { allocate, type Allocator } from './slab.js';
 
 /** A complete data message, before any extension has transformed it. */
 export type RawMessage =
@@ -28,6 +29,9 @@ export class MessageAssembler {
   private assembly: Assembly | null = null;
   private readonly streamDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private readonly wholeDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  /** @param large allocator for joined fragments (see {@link Allocator}). */
+  constructor(private readonly large?: Allocator) {}
 
   /** Bytes of the message in progress. */
   get size(): number {
@@ -76,9 +80,9 @@ export class MessageAssembler {
     }
     if (!frame.fin) return null;
     this.assembly = null;
-    if (assembly.transformed) return { kind: 'transformed', opcode: assembly.opcode, payload: concat(assembly.fragments, assembly.size), rsv: assembly.rsv };
+    if (assembly.transformed) return { kind: 'transformed', opcode: assembly.opcode, payload: concat(assembly.fragments, assembly.size, this.large), rsv: assembly.rsv };
     if (assembly.opcode === Opcode.Text) return { kind: 'text', text: assembly.textParts.join(''), rsv: assembly.rsv };
-    return { kind: 'binary', payload: concat(assembly.fragments, assembly.size), rsv: assembly.rsv };
+    return { kind: 'binary', payload: concat(assembly.fragments, assembly.size, this.large), rsv: assembly.rsv };
   }
 
   /** Decodes a whole text payload strictly (after an extension's transform). */
@@ -103,9 +107,9 @@ function invalidUtf8(): ProtocolError {
 }
 
 /** Joins byte arrays; a single one is returned as it is. */
-export function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+export function concat(parts: readonly Uint8Array[], total: number, large?: Allocator): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
+  const out = allocate(total, large);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);

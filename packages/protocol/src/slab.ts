@@ -10,9 +10,18 @@ const SMALL = 4096;
 let slab = new Uint8Array(SLAB_SIZE);
 let used = 0;
 
-/** A fresh, zero-filled, 8-byte-aligned array of `length` bytes. */
-export function allocate(length: number): Uint8Array {
-  if (length > SMALL) return new Uint8Array(length);
+/**
+ * Allocates buffers larger than the slab serves. The default zero-fills; Node transports
+ * inject `Buffer.allocUnsafe`, which skips that, because the engine overwrites every byte of
+ * what it allocates before anyone reads it.
+ */
+export type Allocator = (length: number) => Uint8Array;
+
+const zeroed: Allocator = (length) => new Uint8Array(length);
+
+/** A fresh 8-byte-aligned array of `length` bytes: slab-cut when small, else from `large`. */
+export function allocate(length: number, large: Allocator = zeroed): Uint8Array {
+  if (length > SMALL) return large(length);
   if (used + length > SLAB_SIZE) {
     slab = new Uint8Array(SLAB_SIZE);
     used = 0;

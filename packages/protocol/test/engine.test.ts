@@ -108,6 +108,20 @@ describe('Engine', () => {
       expect(server.writes[0]!.bytes[1]! & 0x80).toBe(0);
     });
 
+    it('uses the injected allocator for payloads that span chunks and for masked frames', () => {
+      const sizes: number[] = [];
+      const allocate = (n: number): Uint8Array => (sizes.push(n), new Uint8Array(n));
+      const { client, server, pump } = enginePair({ allocate }, { allocate });
+      client.engine.send(pattern(10_000));
+      const frame = client.writes[0]!.bytes;
+      server.engine.receive(frame.slice(0, 5000));
+      server.engine.receive(frame.slice(5000));
+      pump();
+      sameBytes(messages(server.events)[0] as Uint8Array, pattern(10_000));
+      expect(sizes).toEqual(expect.arrayContaining([10_000]));
+      expect(sizes.length).toBeGreaterThanOrEqual(2);
+    });
+
     it('passes each send call’s tag with its bytes', () => {
       const { client } = enginePair();
       client.engine.send('x', 'first');
