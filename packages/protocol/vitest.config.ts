@@ -1,10 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { wirekitProject } from '../../vitest.shared.js';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: {
-    name: 'protocol',
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-  },
-});
+export default wirekitProject('protocol');
