@@ -1,0 +1,124 @@
+import { ClientHandshake, WireKitUsageError, type ClientHandshakeResult } from '@wirekit/protocol';
+import type { ByteChannel } from './byte-channel.js';
+import { systemClock, type Clock } from './clock.js';
+import type { ConnectOptions } from './connection.js';
+import { EngineConnection, type HandshakeOutcome } from './engine-connection.js';
+import { toWireKitError, WireKitError } from './wirekit-error.js';
+
+/** Options of {@link openClientConnection}: the common connect options plus what core cannot choose for the platform. */
+export interface ClientConnectionOptions extends ConnectOptions {
+  /** The server's ws:, wss:, http: or https: URL. */
+  readonly url: string;
+  /** Cryptographically random bytes (handshake nonce, masking keys); e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))`. */
+  readonly random: (length: number) => Uint8Array;
+  /** SHA-1 for Sec-WebSocket-Accept; defaults to protocol's pure implementation. Node transports pass node:crypto's. */
+  readonly sha1?: (data: Uint8Array) => Uint8Array;
+  /** Time and timers; defaults to {@link systemClock}. */
+  readonly clock?: Clock;
+  /**
+   * Start the engine at once, without an HTTP upgrade, as NWProtocolWebSocket's
+   * `skipHandshake`: for peers that already agreed to speak WebSocket frames on this stream.
+   */
+  readonly skipHandshake?: boolean;
+  /** Outgoing messages larger than this are fragmented; defaults to no fragmentation. */
+  readonly fragmentSize?: number;
+}
+
+/**
+ * How long the connect + opening handshake may take. 30 000 ms: the order of a browser's and
+ * URLSession's connection timeouts, long enough for a slow TLS handshake on a mobile network.
+ */
+const DEFAULT_CONNECT_TIMEOUT = 30_000;
+
+/**
+ * Runs the client side of the opening handshake (RFC 6455 §4.1) over a connected channel and
+ * resolves with the open {@link EngineConnection}. Bytes the server sent right after its 101
+ * are fed to the engine.
+ *
+ * On failure the channel is destroyed and the promise rejects with a {@link WireKitError}:
+ * WK_ERR_HANDSHAKE_STATUS (with `status`) for a refusal, WK_ERR_HANDSHAKE_ACCEPT and the other
+ * WK_ERR_HANDSHAKE_* codes for a bad 101, WK_ERR_CONNECT_TIMEOUT after `connectTimeout`,
+ * WK_ERR_ABORTED when `signal` aborts, WK_ERR_CONNECTION_RESET when the server closes first,
+ * or the mapped transport error.
+ *
+ * @throws {WireKitUsageError} WK_ERR_INVALID_URL, WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_HEADER,
+ *   WK_ERR_INVALID_ARGUMENT for invalid options (the channel is destroyed first).
+ */
+export function openClientConnection(channel: ByteChannel, options: ClientConnectionOptions): Promise<EngineConnection> {
+  let handshake: ClientHandshake | null = null;
+  let connection: EngineConnection;
+  const clock = options.clock ?? systemClock;
+  const connectTimeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+  try {
+    if (!(connectTimeout > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'connectTimeout must be a positive number of ms');
+    if (options.skipHandshake !== true) {
+      handshake = new ClientHandshake({
+        url: options.url,
+        random: options.random,
+        ...(options.sha1 === undefined ? {} : { sha1: options.sha1 }),
+        ...(options.protocols === undefined ? {} : { protocols: options.protocols }),
+        ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+        ...(options.origin === undefined ? {} : { origin: options.origin }),
+      });
+    }
+    const pending = handshake;
+    connection = new EngineConnection(channel, {
+      role: 'client',
+      url: options.url,
+      random: options.random,
+      clock,
+      ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
+      ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
+      ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
+      ...(pending === null ? {} : { handshake: { receive: (chunk: Uint8Array) => outcome(pending.receive(chunk)) } }),
+    });
+  } catch (error) {
+    channel.destroy();
+    throw error;
+  }
+  const { signal } = options;
+  if (signal?.aborted === true) {
+    connection.terminate(aborted(signal));
+    return Promise.reject(connection.error!);
+  }
+
+  return new Promise<EngineConnection>((resolve, reject) => {
+    const timer = clock.setTimeout(() => {
+      connection.terminate(new WireKitError('WK_ERR_CONNECT_TIMEOUT', `the connection was not open after ${connectTimeout} ms`));
+    }, connectTimeout);
+    const onAbort = (): void => connection.terminate(aborted(signal!));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const cleanup = (): void => {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      offOpen();
+      offClose();
+    };
+    const offOpen = connection.on('open', () => {
+      cleanup();
+      resolve(connection);
+    });
+    const offClose = connection.on('close', () => {
+      cleanup();
+      reject(connection.error ?? new WireKitError('WK_ERR_CONNECTION_RESET', 'the connection closed before the opening handshake completed'));
+    });
+    if (handshake === null) connection.establish();
+    else {
+      channel.write([handshake.request()], (error) => {
+        if (error !== undefined) connection.terminate(toWireKitError(error));
+      });
+    }
+  });
+}
+
+function outcome(result: ClientHandshakeResult | null): HandshakeOutcome | null {
+  if (result === null) return null;
+  if (result.kind === 'rejected') return { kind: 'rejected', error: toWireKitError(result.error) };
+  return { kind: 'accepted', protocol: result.protocol, extensions: result.extensions, extensionsHeader: result.extensionsHeader, remainder: result.remainder };
+}
+
+function aborted(signal: AbortSignal): WireKitError {
+  return new WireKitError('WK_ERR_ABORTED', 'the connect was aborted', { errno: 'ECANCELED', cause: signal.reason });
+}

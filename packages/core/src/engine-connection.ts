@@ -1,0 +1,392 @@
+import {
+  assertNever,
+  encodeClosePayload,
+  Engine,
+  MAX_CONTROL_PAYLOAD,
+  WireKitUsageError,
+  type Allocator,
+  type EngineEvent,
+  type Extension,
+  type Role,
+} from '@wirekit/protocol';
+import { BaseConnection, quiet, rejected } from './base-connection.js';
+import type { ByteChannel } from './byte-channel.js';
+import { systemClock, type Clock } from './clock.js';
+import type { CloseInfo, ConnectionState, Message } from './connection.js';
+import { PingTracker } from './ping-tracker.js';
+import { utf8Length } from './utf8.js';
+import { toWireKitError, WireKitError } from './wirekit-error.js';
+
+/** What the opening handshake settled: the subprotocol, the extensions, and bytes that followed it. */
+export interface AcceptedHandshake {
+  readonly protocol: string;
+  /** The negotiated extensions, in the order they apply. */
+  readonly extensions: readonly Extension[];
+  /** Sec-WebSocket-Extensions as negotiated, or ''. */
+  readonly extensionsHeader: string;
+  /** Bytes received after the handshake head: the first frames, if any. */
+  readonly remainder?: Uint8Array;
+}
+
+/** The result of a {@link PendingHandshake}. */
+export type HandshakeOutcome = ({ readonly kind: 'accepted' } & AcceptedHandshake) | { readonly kind: 'rejected'; readonly error: WireKitError };
+
+/** An opening handshake in progress, fed every byte received while the connection is `connecting`. */
+export interface PendingHandshake {
+  /** Returns null until the handshake is decided, then its outcome (once). */
+  receive(chunk: Uint8Array): HandshakeOutcome | null;
+}
+
+/** Options of an {@link EngineConnection}. */
+export interface EngineConnectionOptions {
+  readonly role: Role;
+  readonly url: string;
+  /** Masking keys; required for clients (RFC 6455 §5.3). */
+  readonly random?: (length: number) => Uint8Array;
+  /** Largest message received; defaults to the engine's 64 MiB. */
+  readonly maxMessageSize?: number;
+  /** Answer pings automatically. Defaults to true because RFC 6455 §5.5.2 requires the answer. */
+  readonly autoPong?: boolean;
+  /**
+   * ms to wait, once closing has begun, for the peer's Close frame and then for the transport to
+   * close, before destroying it. Defaults to 5 000: long enough for a peer across the world
+   * under load, short enough that a vanished peer does not hold a socket for minutes.
+   */
+  readonly closeTimeout?: number;
+  /** Time and timers; defaults to {@link systemClock}. */
+  readonly clock?: Clock;
+  /** Outgoing messages larger than this are fragmented; defaults to no fragmentation. */
+  readonly fragmentSize?: number;
+  /** Buffer allocator for the engine (Node transports pass `Buffer.allocUnsafe`). */
+  readonly allocate?: Allocator;
+  /** When given, bytes received while `connecting` are fed to it; otherwise call {@link EngineConnection.establish}. */
+  readonly handshake?: PendingHandshake;
+}
+
+type SendTicket = { readonly size: number; readonly resolve: () => void; readonly reject: (error: WireKitError) => void };
+
+const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
+const DEFAULT_CLOSE_TIMEOUT = 5_000;
+const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: [], extensionsHeader: '' };
+
+/**
+ * The reusable {@link Connection}: the protocol `Engine` driven over a {@link ByteChannel}.
+ * Every WebSocket transport of WireKit is this class over its own channel.
+ *
+ * It starts `connecting`; {@link establish} (or an accepted {@link PendingHandshake}) opens
+ * it. `send()` resolves when the channel's write callback fires; `close()` runs the closing
+ * handshake, and then, as RFC 6455 §7.1.1 asks, a server ends the transport at once while a
+ * client waits for the server to do so, each at most `closeTimeout` before destroying it.
+ * Peer faults never throw: they are reported through `error` events and end in `close`.
+ */
+export class EngineConnection extends BaseConnection {
+  readonly url: string;
+  readonly role: Role;
+  private readonly channel: ByteChannel;
+  private readonly options: EngineConnectionOptions;
+  private readonly clock: Clock;
+  private readonly closeTimeout: number;
+  private readonly pings = new PingTracker();
+  private readonly tickets = new Set<SendTicket>();
+  private handshake: PendingHandshake | null;
+  private engine: Engine<SendTicket> | null = null;
+  private negotiated: AcceptedHandshake = NO_EXTENSIONS;
+  private early: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** How the WebSocket closed, from the engine; the connection is closed once the transport is too. */
+  private engineClose: CloseInfo | null = null;
+  private closeTimer: unknown = null;
+  private failure: WireKitError | null = null;
+  private channelClosed = false;
+
+  /**
+   * Binds `channel` at once; the connection is `connecting` until the handshake is settled.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a client without `random`, or a bad `closeTimeout`.
+   */
+  constructor(channel: ByteChannel, options: EngineConnectionOptions) {
+    super('connecting');
+    if (options.role === 'client' && typeof options.random !== 'function') {
+      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a client connection needs `random` for masking keys (RFC 6455 §5.3)');
+    }
+    const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
+    if (!(closeTimeout >= 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'closeTimeout must be a number of ms ≥ 0');
+    this.url = options.url;
+    this.role = options.role;
+    this.channel = channel;
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.closeTimeout = closeTimeout;
+    this.handshake = options.handshake ?? null;
+    channel.bind({
+      data: (chunk) => this.onData(chunk),
+      end: () => this.onEnd(),
+      error: (error) => this.onTransportError(error),
+      close: () => this.onChannelClose(),
+      drain: () => undefined,
+    });
+  }
+
+  get protocol(): string {
+    return this.negotiated.protocol;
+  }
+
+  get extensions(): string {
+    return this.negotiated.extensionsHeader;
+  }
+
+  /** Payload bytes handed to send()/sendPart() whose write has not completed. */
+  get bufferedAmount(): number {
+    return this.pendingBytes;
+  }
+
+  /** The first error reported on this connection, or null. */
+  get error(): WireKitError | null {
+    return this.failure;
+  }
+
+  /**
+   * Opens the connection with what the handshake settled: starts the engine, emits `state`
+   * and `open`, then feeds the remainder and any bytes received meanwhile.
+   * Ignored once the connection closed.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT when it is already open.
+   */
+  establish(accepted: AcceptedHandshake = NO_EXTENSIONS): void {
+    if (this.state === 'closed') return;
+    if (this.engine !== null) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'the connection is already established');
+    const { options } = this;
+    this.handshake = null;
+    this.negotiated = accepted;
+    this.engine = new Engine<SendTicket>({
+      role: options.role,
+      ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
+      ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
+      ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
+      extensions: accepted.extensions,
+      onEvent: (event) => this.onEngineEvent(event),
+      onWrite: (chunks, ticket) => this.write(chunks, ticket),
+    });
+    const early = this.early;
+    this.early = [];
+    this.setState('open');
+    const engine = this.engine;
+    if (accepted.remainder !== undefined && accepted.remainder.length > 0) engine.receive(accepted.remainder);
+    for (const chunk of early) engine.receive(chunk);
+  }
+
+  /**
+   * Sends one message, a string as Text and bytes as Binary; resolves when its bytes are
+   * handed to the OS. Rejects WK_ERR_NOT_OPEN (domain usage) unless open, and WK_ERR_CLOSED
+   * if the connection closes first. A send nobody awaits never causes an unhandled rejection.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for data that is not a string or
+   *   Uint8Array; WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
+   */
+  send(data: Message): Promise<void> {
+    return this.submit(data, (engine, ticket) => engine.send(data, ticket));
+  }
+
+  /**
+   * Sends part of a message (fragmentation on request, as NWConnection's `isComplete: false`);
+   * the part with `isComplete` true ends it. Resolves and rejects as {@link send}.
+   * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER when a part's type differs from the first part's.
+   */
+  sendPart(data: Message, isComplete: boolean): Promise<void> {
+    return this.submit(data, (engine, ticket) => engine.sendPart(data, isComplete, ticket));
+  }
+
+  /**
+   * Sends a Ping; resolves with the round-trip time in ms (from the clock) when its pong
+   * arrives. Rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED if the connection closes first.
+   * @throws {WireKitUsageError} WK_ERR_CONTROL_PAYLOAD_TOO_LONG over 125 bytes (RFC 6455 §5.5).
+   */
+  ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
+    checkControlPayload(payload);
+    const engine = this.engine;
+    if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
+    const rtt = quiet(this.pings.add(payload, this.clock.now()));
+    engine.ping(payload);
+    return rtt;
+  }
+
+  /**
+   * Sends an unsolicited Pong, or the answer to a `ping` event when `autoPong` is false.
+   * @throws {WireKitUsageError} WK_ERR_CONTROL_PAYLOAD_TOO_LONG; WK_ERR_NOT_OPEN unless open.
+   */
+  pong(payload: Uint8Array = new Uint8Array(0)): void {
+    checkControlPayload(payload);
+    if (this.state !== 'open' || this.engine === null) throw new WireKitUsageError('WK_ERR_NOT_OPEN', `cannot pong: the connection is ${this.state}`);
+    this.engine.pong(payload);
+  }
+
+  /**
+   * Starts the closing handshake and resolves with how the connection closed. While
+   * connecting it aborts (1006); once closing or closed it just returns {@link closed}.
+   * If the peer's Close does not arrive within `closeTimeout`, WK_ERR_CLOSE_TIMEOUT is
+   * reported, the transport destroyed, and the connection closes with 1006.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE (1005, 1006, 1015, reserved codes),
+   *   WK_ERR_CLOSE_REASON_TOO_LONG (over 123 bytes), whatever the state.
+   */
+  close(code?: number, reason?: string): Promise<CloseInfo> {
+    encodeClosePayload(code, reason);
+    if (this.state === 'connecting') this.terminate();
+    else if (this.state === 'open' && this.engine !== null) {
+      this.setState('closing');
+      this.engine.close(code, reason);
+      this.armCloseTimer();
+    }
+    return this.closed;
+  }
+
+  /** Aborts now: the transport is destroyed and the connection closes with 1006 (after reporting `error`, if given). */
+  terminate(error?: WireKitError): void {
+    if (this.state === 'closed') return;
+    if (error !== undefined) this.fail(error);
+    this.settle();
+    this.engine?.transportClosed();
+    this.channel.destroy();
+  }
+
+  private submit(data: Message, send: (engine: Engine<SendTicket>, ticket: SendTicket) => void): Promise<void> {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
+    }
+    const engine = this.engine;
+    if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
+    let ticket!: SendTicket;
+    const size = typeof data === 'string' ? utf8Length(data) : data.length;
+    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject })));
+    this.tickets.add(ticket);
+    this.pendingBytes += size;
+    try {
+      send(engine, ticket);
+    } catch (error) {
+      this.settleTicket(ticket, error);
+      throw error;
+    }
+    return done;
+  }
+
+  private write(chunks: Uint8Array[], ticket: SendTicket | undefined): void {
+    this.channel.write(chunks, (error) => {
+      if (ticket !== undefined) this.settleTicket(ticket, error);
+    });
+  }
+
+  private settleTicket(ticket: SendTicket, error?: unknown): void {
+    if (!this.tickets.delete(ticket)) return;
+    this.pendingBytes -= ticket.size;
+    if (error === undefined) ticket.resolve();
+    else ticket.reject(toWireKitError(error));
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (this.state === 'closed') return;
+    if (this.engine !== null) return this.engine.receive(chunk);
+    if (this.handshake === null) {
+      this.early.push(chunk);
+      return;
+    }
+    const outcome = this.handshake.receive(chunk);
+    if (outcome === null) return;
+    this.handshake = null;
+    if (outcome.kind === 'rejected') return this.terminate(outcome.error);
+    this.establish(outcome);
+  }
+
+  /** The peer ended its side. Before a completed closing handshake this is 1006 (RFC 6455 §7.1.5). */
+  private onEnd(): void {
+    if (this.state === 'closed') return;
+    this.engine?.transportClosed();
+    this.channel.end();
+    this.armCloseTimer();
+  }
+
+  private onTransportError(cause: Error): void {
+    // After the closing handshake (or a failure already reported) a reset is no news.
+    if (this.state === 'closed' || this.engineClose !== null) return;
+    this.fail(toWireKitError(cause));
+    this.engine?.transportClosed();
+  }
+
+  private onChannelClose(): void {
+    this.channelClosed = true;
+    this.engine?.transportClosed();
+    this.settle();
+  }
+
+  private onEngineEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'text':
+        return this.deliver(event.data);
+      case 'binary':
+        return this.deliver(plain(event.data));
+      case 'ping':
+        this.emitter.emit('ping', plain(event.data));
+        return;
+      case 'pong':
+        this.pings.pong(event.data, this.clock.now());
+        this.emitter.emit('pong', plain(event.data));
+        return;
+      case 'protocol-error':
+        return this.fail(toWireKitError(event.error));
+      case 'close': {
+        if (this.state === 'closed') return;
+        this.engineClose ??= { code: event.code, reason: event.reason, wasClean: event.wasClean };
+        // The transport is already gone (transportClosed): its own close event settles the connection.
+        if (event.initiator === 'failure' && event.code === 1006) return;
+        if (this.state === 'open') this.setState('closing');
+        // RFC 6455 §7.1.1: the server closes the TCP connection first; a client waits for it.
+        if (!this.channelClosed && (this.role === 'server' || event.initiator === 'failure')) this.channel.end();
+        this.armCloseTimer();
+        return;
+      }
+      default:
+        return assertNever(event);
+    }
+  }
+
+  private fail(error: WireKitError): void {
+    this.failure ??= error;
+    this.reportError(error);
+  }
+
+  private armCloseTimer(): void {
+    if (this.closeTimer !== null || this.state === 'closed') return;
+    this.closeTimer = this.clock.setTimeout(() => {
+      this.closeTimer = null;
+      if (this.state === 'closed') return;
+      if (this.engineClose === null) {
+        this.fail(new WireKitError('WK_ERR_CLOSE_TIMEOUT', `no Close frame from the peer within ${this.closeTimeout} ms`));
+      }
+      this.terminate();
+    }, this.closeTimeout);
+  }
+
+  /** The connection is over: everything pending fails, and the close is reported once. */
+  private settle(): void {
+    if (this.state === 'closed') return;
+    if (this.closeTimer !== null) this.clock.clearTimeout(this.closeTimer);
+    this.closeTimer = null;
+    const info = this.engineClose ?? ABNORMAL;
+    const closed = new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code})`, { closeCode: info.code });
+    this.pings.fail(closed);
+    for (const ticket of [...this.tickets]) this.settleTicket(ticket, closed);
+    this.finish(info);
+  }
+}
+
+/** A plain Uint8Array view of `bytes` (not a Buffer subclass), so that every transport delivers the same type. */
+function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function notOpen(state: ConnectionState): WireKitError {
+  return new WireKitError('WK_ERR_NOT_OPEN', `the connection is ${state}`, { domain: 'usage' });
+}
+
+function checkControlPayload(payload: Uint8Array): void {
+  if (!(payload instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a control payload is a Uint8Array');
+  // RFC 6455 §5.5: control frames carry at most 125 bytes.
+  if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `control payload of ${payload.length} bytes; at most 125`);
+}

@@ -1,0 +1,37 @@
+// @wirekit/core — the shared Connection and its engine-driven implementation. Every export is listed by name.
+
+export type { CloseInfo, Connection, ConnectionEvents, ConnectionFactory, ConnectionState, ConnectOptions, Message, TlsOptions } from './connection.js';
+export type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
+
+export { errorCodes } from './error-codes.js';
+export type { ErrorCodeEntry, ErrorDomain, WireKitErrorCode } from './error-codes.js';
+export { WireKitError, toWireKitError } from './wirekit-error.js';
+export type { WireKitErrorOptions } from './wirekit-error.js';
+
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+
+export { socketChannel } from './socket-channel.js';
+export type { DuplexSocketLike } from './socket-channel.js';
+export { memoryChannelPair } from './memory-channel.js';
+export type { MemoryChannel, MemoryChannelOptions } from './memory-channel.js';
+
+export { EngineConnection } from './engine-connection.js';
+export type { AcceptedHandshake, EngineConnectionOptions, HandshakeOutcome, PendingHandshake } from './engine-connection.js';
+export { openClientConnection } from './client-connection.js';
+export type { ClientConnectionOptions } from './client-connection.js';
+export { acceptServerConnection } from './server-connection.js';
+export type { ServerConnectionOptions } from './server-connection.js';
+
+export { keepAlive } from './keep-alive.js';
+export type { KeepAliveOptions } from './keep-alive.js';
+export { CodecService, jsonCodec } from './codec-service.js';
+export type { Codec, CodecServiceEvents, CodecServiceOptions } from './codec-service.js';
+
+export { LengthPrefixFramer } from './length-prefix-framer.js';
+export type { LengthPrefixFramerOptions } from './length-prefix-framer.js';
+export { LineFramer } from './line-framer.js';
+export type { LineFramerOptions } from './line-framer.js';
+export type { MessageFramer } from './message-framer.js';
+export { framedConnection } from './framed-connection.js';
+export type { FramedConnectionOptions } from './framed-connection.js';

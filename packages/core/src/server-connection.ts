@@ -1,0 +1,57 @@
+import type { Allocator, Extension } from '@wirekit/protocol';
+import type { ByteChannel } from './byte-channel.js';
+import type { Clock } from './clock.js';
+import { EngineConnection } from './engine-connection.js';
+
+/** Options of {@link acceptServerConnection}: what `acceptUpgrade` negotiated, and the connection's limits. */
+export interface ServerConnectionOptions {
+  /** The request URL as the server sees it (e.g. `ws://host/path`), for `connection.url`. */
+  readonly url: string;
+  /** The selected subprotocol, or '' (AcceptedUpgrade.protocol). */
+  readonly protocol: string;
+  /** The negotiated extensions (AcceptedUpgrade.extensions). */
+  readonly extensions: readonly Extension[];
+  /** The Sec-WebSocket-Extensions value sent (AcceptedUpgrade.extensionsHeader). */
+  readonly extensionsHeader: string;
+  /** Bytes the client sent after its request head (ServerHandshakeResult.remainder, or `head` of node:http's upgrade event). */
+  readonly remainder?: Uint8Array;
+  /** Largest message received; defaults to the engine's 64 MiB. */
+  readonly maxMessageSize?: number;
+  /** Answer pings automatically; defaults to true (RFC 6455 §5.5.2). */
+  readonly autoPong?: boolean;
+  /** ms to wait for the client's Close and its TCP close; defaults to 5 000 (see EngineConnectionOptions). */
+  readonly closeTimeout?: number;
+  readonly clock?: Clock;
+  /** Outgoing messages larger than this are fragmented; defaults to no fragmentation. */
+  readonly fragmentSize?: number;
+  /** Buffer allocator for the engine (e.g. `Buffer.allocUnsafe`). */
+  readonly allocate?: Allocator;
+}
+
+/**
+ * Wraps a channel on which the server has already written its 101 response (built with
+ * protocol's `acceptUpgrade`) into an open {@link EngineConnection}; the remainder, if any, is
+ * fed to the engine at once. Being the server, it ends the transport right after the closing
+ * handshake (RFC 6455 §7.1.1).
+ *
+ * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a bad `closeTimeout` or limit.
+ */
+export function acceptServerConnection(channel: ByteChannel, options: ServerConnectionOptions): EngineConnection {
+  const connection = new EngineConnection(channel, {
+    role: 'server',
+    url: options.url,
+    ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+    ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
+    ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
+    ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
+  });
+  connection.establish({
+    protocol: options.protocol,
+    extensions: options.extensions,
+    extensionsHeader: options.extensionsHeader,
+    ...(options.remainder === undefined ? {} : { remainder: options.remainder }),
+  });
+  return connection;
+}

@@ -1,0 +1,89 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { socketChannel, type ByteChannelHandlers, type DuplexSocketLike } from '../src/index.js';
+import { tick } from './support/pair.js';
+
+/** A stand-in for net.Socket that records writes and lets the test fire its events. */
+class FakeSocket extends EventEmitter {
+  writes: Uint8Array[] = [];
+  corks = 0;
+  writableLength = 0;
+  destroyed = false;
+  writableEnded = false;
+  callbacks: Array<(error?: Error | null) => void> = [];
+  write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean {
+    this.writes.push(chunk);
+    if (callback !== undefined) this.callbacks.push(callback);
+    return true;
+  }
+  cork(): void {
+    this.corks++;
+  }
+  uncork(): void {}
+  end(): void {
+    this.writableEnded = true;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  pause(): void {}
+  resume(): void {}
+}
+
+const noop: ByteChannelHandlers = { data: () => undefined, end: () => undefined, error: () => undefined, close: () => undefined, drain: () => undefined };
+
+describe('socketChannel()', () => {
+  it('writes a batch corked and reports completion through the last chunk’s callback', () => {
+    const socket = new FakeSocket();
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    const done: Array<Error | undefined> = [];
+    channel.write([Uint8Array.of(1), Uint8Array.of(2)], (error) => done.push(error));
+    expect(socket.writes).toEqual([Uint8Array.of(1), Uint8Array.of(2)]);
+    expect(socket.corks).toBe(1);
+    expect(socket.callbacks).toHaveLength(1);
+    socket.callbacks[0]!(null);
+    expect(done).toEqual([undefined]);
+  });
+
+  it('fails a write after end through its callback, without writing', async () => {
+    const socket = new FakeSocket();
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    channel.end();
+    const done: Array<Error | undefined> = [];
+    expect(channel.write([Uint8Array.of(1)], (error) => done.push(error))).toBe(false);
+    await tick();
+    expect(done[0]).toBeInstanceOf(Error);
+    expect(socket.writes).toEqual([]);
+  });
+
+  it('delivers Buffers as plain Uint8Array views and forwards the other events', () => {
+    const socket = new FakeSocket();
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    const seen: string[] = [];
+    let chunk: Uint8Array | null = null;
+    channel.bind({ data: (c) => (chunk = c), end: () => seen.push('end'), error: (e) => seen.push(e.message), close: () => seen.push('close'), drain: () => seen.push('drain') });
+    socket.emit('data', Buffer.from([1, 2]));
+    socket.emit('drain');
+    socket.emit('end');
+    socket.emit('error', new Error('boom'));
+    socket.emit('close');
+    expect(chunk!.constructor).toBe(Uint8Array);
+    expect(chunk).toEqual(Uint8Array.of(1, 2));
+    expect(seen).toEqual(['drain', 'end', 'boom', 'close']);
+  });
+
+  it('sends events to the latest handlers when bound again, and keeps an error listener after close', () => {
+    const socket = new FakeSocket();
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    const seen: string[] = [];
+    channel.bind({ ...noop, data: () => seen.push('first') });
+    channel.bind({ ...noop, data: () => seen.push('second') });
+    socket.emit('data', Uint8Array.of(1));
+    expect(seen).toEqual(['second']);
+    expect(socket.listenerCount('data')).toBe(1);
+    socket.emit('close');
+    expect(socket.listenerCount('data')).toBe(0);
+    expect(socket.listenerCount('error')).toBeGreaterThan(0);
+    expect(() => socket.emit('error', new Error('late'))).not.toThrow();
+  });
+});
