@@ -1,0 +1,63 @@
+import { toWireKitError, type Connection, type Message, type WireKitError } from '@wirekit/core';
+
+/** One connection a broadcast could not reach, and why. */
+export interface BroadcastFailure {
+  readonly connection: Connection;
+  readonly error: WireKitError;
+}
+
+/**
+ * The outcome of a broadcast: how many connections took the message (their bytes were handed to
+ * the OS), and every connection that did not, with its error. Nothing is dropped silently.
+ */
+export interface BroadcastResult {
+  readonly sent: number;
+  readonly failed: readonly BroadcastFailure[];
+}
+
+/** Options of a broadcast. */
+export interface BroadcastOptions {
+  /** A connection, or several, to leave out: typically the sender of a chat message. */
+  readonly except?: Connection | Iterable<Connection>;
+}
+
+/**
+ * Sends `message` to each of `targets` except those excluded, concurrently, and reports per
+ * connection. The promise never rejects, so a broadcast nobody awaits cannot cause an unhandled
+ * rejection; a caller that wants to know awaits it and reads `failed`.
+ *
+ * @param targets the recipients, snapshotted when the call is made.
+ * @param message the text or binary message.
+ * @param options see {@link BroadcastOptions}.
+ */
+export async function broadcast(targets: Iterable<Connection>, message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
+  const excluded = exclusions(options.except);
+  const recipients = [...targets].filter((connection) => !excluded.has(connection));
+  const outcomes = await Promise.all(recipients.map((connection) => sendReporting(connection, message)));
+  const failed: BroadcastFailure[] = [];
+  for (const [index, error] of outcomes.entries()) {
+    if (error !== null) failed.push({ connection: recipients[index]!, error });
+  }
+  return { sent: recipients.length - failed.length, failed };
+}
+
+function exclusions(except: BroadcastOptions['except']): ReadonlySet<Connection> {
+  if (except === undefined) return new Set();
+  if (isIterable(except)) return new Set(except);
+  return new Set([except]);
+}
+
+function isIterable(value: Connection | Iterable<Connection>): value is Iterable<Connection> {
+  // A Connection is AsyncIterable, never Iterable, so the sync iterator tells them apart.
+  return typeof (value as Partial<Iterable<Connection>>)[Symbol.iterator] === 'function';
+}
+
+/** A send that reports instead of throwing: null when sent, the error otherwise (sync throws included). */
+async function sendReporting(connection: Connection, message: Message): Promise<WireKitError | null> {
+  try {
+    await connection.send(message);
+    return null;
+  } catch (error) {
+    return toWireKitError(error);
+  }
+}

@@ -1,0 +1,22 @@
+// @wirekit/server — a WebSocket server on the WireKit engine. Every export is listed by name.
+
+export { WireKitServer } from './wirekit-server.js';
+export type {
+  ListeningAddress,
+  VerifyClientInfo,
+  VerifyClientRefusal,
+  VerifyClientResult,
+  WireKitServerEvents,
+  WireKitServerOptions,
+} from './server-options.js';
+
+// Rooms and broadcast (the chat use case).
+export { Room, RoomRegistry } from './room.js';
+export { broadcast } from './broadcast.js';
+export type { BroadcastFailure, BroadcastOptions, BroadcastResult } from './broadcast.js';
+
+// The Perfect-WebSockets style: routes, handler producers, session handlers.
+export { Routes, WebSocketHandler } from './routes.js';
+export type { HandlerProducer, WebSocketSessionHandler } from './routes.js';
+export { PerfectWebSocket } from './perfect-web-socket.js';
+export type { OpcodeType, PerfectWebSocketOptions, ReadContinuation, SendCompletion } from './perfect-web-socket.js';

@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { EventEmitter } from 'eventemitter3';
+import {
+  acceptServerConnection,
+  socketChannel,
+  systemClock,
+  toWireKitError,
+  type Clock,
+  type EngineConnection,
+  type Message,
+} from '@wirekit/core';
+import {
+  acceptUpgrade,
+  CloseCode,
+  rejectUpgrade,
+  validateUpgradeRequest,
+  WireKitUsageError,
+  type RejectUpgradeOptions,
+  type UpgradeRequest,
+} from '@wirekit/protocol';
+import { broadcast, type BroadcastOptions, type BroadcastResult } from './broadcast.js';
+import { PerfectWebSocket } from './perfect-web-socket.js';
+import { RoomRegistry } from './room.js';
+import { pathOf, Routes, type WebSocketSessionHandler } from './routes.js';
+import type { ListeningAddress, VerifyClientResult, WireKitServerEvents, WireKitServerOptions } from './server-options.js';
+
+/** RFC 6455 §4.2.2 item 5.4: Sec-WebSocket-Accept is base64(SHA-1(key + GUID)); node:crypto is faster than the pure one. */
+const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).digest();
+
+/** Why each default: see {@link WireKitServerOptions}. */
+const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+const DEFAULT_HOST = '127.0.0.1';
+
+/** What the handshake decided, once a request is valid. */
+type Admission =
+  | { readonly kind: 'refuse'; readonly status: number; readonly options: RejectUpgradeOptions }
+  | { readonly kind: 'accept'; readonly protocol: string; readonly session: WebSocketSessionHandler | null };
+
+/**
+ * A WebSocket server on the WireKit engine. Standalone (`listen()`), attached to an existing
+ * `node:http` server (`server` option), or fed by hand with {@link handleUpgrade}. Every
+ * connection is a core `EngineConnection`, so the server side speaks the same `Connection`
+ * interface as every client transport.
+ *
+ * @example
+ * const server = new WireKitServer({ port: 8080, handleProtocols: (offered) => offered.find((p) => p === 'chat.v1') });
+ * server.on('connection', (connection) => { server.rooms.get('lobby').join(connection); });
+ * const { url } = await server.listen();
+ * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2
+ */
+export class WireKitServer {
+  /** The rooms of this server, by name. */
+  readonly rooms = new RoomRegistry();
+  /** Perfect-style routes: a path matching one is handled by its WebSocketHandler. */
+  readonly routes: Routes;
+  readonly #options: WireKitServerOptions;
+  readonly #clock: Clock;
+  readonly #handshakeTimeout: number;
+  readonly #maxConnections: number;
+  readonly #events = new EventEmitter<WireKitServerEvents>();
+  readonly #connections = new Set<EngineConnection>();
+  /** Sockets that have not finished a handshake, with their timeout timer. */
+  readonly #pending = new Map<Duplex, unknown>();
+  /** Every socket of an own HTTP server, so that shutdown can end the stragglers. */
+  readonly #sockets = new Set<Socket>();
+  #admitting = 0;
+  #http: Server | undefined;
+  #ownsHttp = false;
+  #closing: Promise<void> | undefined;
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    void this.handleUpgrade(request, socket, head);
+  };
+
+  /**
+   * @param options see {@link WireKitServerOptions}.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a negative or non-numeric limit.
+   */
+  constructor(options: WireKitServerOptions = {}) {
+    for (const name of ['port', 'maxConnections', 'handshakeTimeout', 'closeTimeout', 'maxMessageSize'] as const) {
+      const value = options[name];
+      if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) {
+        throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a non-negative number`);
+      }
+    }
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    this.#maxConnections = options.maxConnections ?? Number.POSITIVE_INFINITY;
+    this.routes = options.routes ?? new Routes();
+    if (options.server !== undefined) {
+      this.#http = options.server;
+      this.#http.on('upgrade', this.#onUpgrade);
+    }
+  }
+
+  /** The open connections (a live view); each leaves when it closes. */
+  get connections(): ReadonlySet<EngineConnection> {
+    return this.#connections;
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  on<E extends keyof WireKitServerEvents>(event: E, listener: (...args: WireKitServerEvents[E]) => void): () => void {
+    this.#events.on(event, listener as never);
+    return () => void this.#events.off(event, listener as never);
+  }
+
+  /**
+   * Listens on `port`/`host` with an own `node:http` server (or the `server` given) and
+   * resolves with the address. Plain HTTP requests to an own server get 426 Upgrade Required.
+   *
+   * @throws {WireKitUsageError} WK_ERR_NOT_OPEN (rejects) after {@link close}. Rejects with a
+   *   WireKitError carrying the errno (e.g. EADDRINUSE) when the port cannot be bound.
+   */
+  async listen(): Promise<ListeningAddress> {
+    if (this.#closing !== undefined) throw new WireKitUsageError('WK_ERR_NOT_OPEN', 'The server is closed');
+    const http = this.#http ?? this.#createOwnServer();
+    if (!http.listening) {
+      await new Promise<void>((resolve, reject) => {
+        const fail = (error: Error): void => reject(toWireKitError(error));
+        http.once('error', fail);
+        http.listen(this.#options.port ?? 0, this.#options.host ?? DEFAULT_HOST, () => {
+          http.off('error', fail);
+          resolve();
+        });
+      });
+    }
+    const address = http.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { port: address.port, host: address.address, url: `ws://${host}:${String(address.port)}${this.#options.path ?? ''}` };
+  }
+
+  /**
+   * Completes (or refuses) a WebSocket handshake for a `node:http` `upgrade` event: validates the
+   * request (RFC 6455 §4.2.1), applies the path, connection limit, `verifyClient` and routes,
+   * writes the 101 and starts the connection. Refusals are answered with their HTTP status.
+   *
+   * @param request the `upgrade` event's request.
+   * @param socket its socket; the server owns it from now on.
+   * @param head bytes that followed the request head (the first frames, if the client was quick).
+   * @returns the open connection, or null when the handshake was refused or the socket was lost.
+   */
+  async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Uint8Array = new Uint8Array(0)): Promise<EngineConnection | null> {
+    this.#track(socket);
+    let admitted = false;
+    try {
+      if (this.#closing !== undefined) return this.#refuse(socket, 503, { body: 'The server is shutting down' });
+      const validation = validateUpgradeRequest(request);
+      if (validation.kind === 'invalid') return this.#abort(socket, validation.response);
+      const upgrade = validation.request;
+      const route = this.routes.match(upgrade.target);
+      if (route === undefined && this.#options.path !== undefined && pathOf(upgrade.target) !== this.#options.path) {
+        return this.#refuse(socket, 404, { body: 'No WebSocket endpoint at this path' });
+      }
+      if (this.#connections.size + this.#admitting >= this.#maxConnections) {
+        return this.#refuse(socket, 503, { headers: [['Retry-After', '1']], body: 'Too many connections' });
+      }
+      this.#admitting++;
+      admitted = true;
+      const admission = await this.#admit(upgrade, request, socket);
+      // The socket may have timed out, or the peer gone, while the hook ran.
+      if (socket.destroyed || !this.#pending.has(socket)) return null;
+      if (this.#closing !== undefined) return this.#refuse(socket, 503, { body: 'The server is shutting down' });
+      if (admission.kind === 'refuse') return this.#refuse(socket, admission.status, admission.options);
+      return this.#accept(request, socket, head, upgrade, admission);
+    } catch (error) {
+      this.#report(error);
+      // After a 101 (the connection itself failed to start) no HTTP answer is possible any more.
+      if (!this.#pending.has(socket)) {
+        socket.destroy();
+        return null;
+      }
+      return this.#refuse(socket, 500, {});
+    } finally {
+      if (admitted) this.#admitting--;
+      this.#untrack(socket);
+    }
+  }
+
+  /**
+   * Sends `message` to every open connection (but `except`), reporting each failure; never rejects.
+   * @see {@link broadcast}
+   */
+  broadcast(message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
+    return broadcast(this.#connections, message, options);
+  }
+
+  /**
+   * Graceful shutdown: refuses new handshakes (503), stops listening, closes every connection
+   * with 1001 Going Away, destroys those that have not closed within `closeTimeout`, and
+   * resolves when all are gone. An own HTTP server is closed; a given one is only detached.
+   * Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    const http = this.#http;
+    const stopped = http !== undefined && this.#ownsHttp && http.listening
+      ? new Promise<void>((resolve) => http.close(() => resolve()))
+      : Promise.resolve();
+    http?.off('upgrade', this.#onUpgrade);
+    if (this.#ownsHttp) http?.closeIdleConnections();
+    for (const socket of this.#pending.keys()) socket.destroy();
+    await Promise.all([...this.#connections].map((connection) => this.#goAway(connection)));
+    if (this.#ownsHttp) http?.closeAllConnections();
+    // Refused clients that never read their response would hold http.close() open.
+    for (const socket of this.#sockets) socket.destroy();
+    await stopped;
+    this.#emitSafely('close');
+  }
+
+  /** Closes with 1001 and waits, bounded: the core closes after closeTimeout; terminate is the backstop. */
+  async #goAway(connection: EngineConnection): Promise<void> {
+    try {
+      void connection.close(CloseCode.GoingAway, 'Server shutting down').catch(() => undefined);
+    } catch {
+      // Already closing: wait for that close instead.
+    }
+    const bound = (this.#options.closeTimeout ?? 5_000) + 1_000;
+    let timer: unknown;
+    const late = new Promise<void>((resolve) => {
+      timer = this.#clock.setTimeout(() => {
+        connection.terminate();
+        resolve();
+      }, bound);
+    });
+    await Promise.race([connection.closed.then(() => undefined), late]);
+    this.#clock.clearTimeout(timer);
+  }
+
+  /** The hooks: verifyClient first (auth before anything else), then the route or handleProtocols. */
+  async #admit(upgrade: UpgradeRequest, incoming: IncomingMessage, socket: Duplex): Promise<Admission> {
+    const verify = this.#options.verifyClient;
+    if (verify !== undefined) {
+      const verdict: VerifyClientResult = await verify({
+        request: upgrade,
+        origin: upgrade.origin,
+        remoteAddress: (socket as Partial<Socket>).remoteAddress,
+        incoming,
+      });
+      if (verdict !== true) {
+        const options: RejectUpgradeOptions = {
+          ...(verdict.headers === undefined ? {} : { headers: verdict.headers }),
+          ...(verdict.body === undefined ? {} : { body: verdict.body }),
+        };
+        return { kind: 'refuse', status: verdict.status, options };
+      }
+    }
+    const route = this.routes.match(upgrade.target);
+    if (route !== undefined) {
+      const session = route.handlerProducer(upgrade, upgrade.protocols) ?? null;
+      // Perfect answers a producer's nil with 400 and this body.
+      if (session === null) return { kind: 'refuse', status: 400, options: { body: 'WebSocket protocols not supported.' } };
+      const wanted = session.socketProtocol;
+      const protocol = wanted !== undefined && upgrade.protocols.includes(wanted) ? wanted : '';
+      return { kind: 'accept', protocol, session };
+    }
+    return { kind: 'accept', protocol: this.#options.handleProtocols?.(upgrade.protocols, upgrade) ?? '', session: null };
+  }
+
+  #accept(
+    incoming: IncomingMessage,
+    socket: Duplex,
+    head: Uint8Array,
+    upgrade: UpgradeRequest,
+    admission: Extract<Admission, { kind: 'accept' }>,
+  ): EngineConnection {
+    const accepted = acceptUpgrade(upgrade, {
+      sha1,
+      protocol: admission.protocol,
+      ...(this.#options.extensions === undefined ? {} : { extensions: this.#options.extensions }),
+    });
+    this.#untrack(socket);
+    // The socket is a long-lived WebSocket now: no idle timeout from node:http, no Nagle delay on small frames.
+    (socket as Partial<Socket>).setTimeout?.(0);
+    (socket as Partial<Socket>).setNoDelay?.(true);
+    socket.write(accepted.response);
+    // The first frames go back into the socket rather than to the engine at once: delivered on a
+    // later tick, they reach the 'connection' listeners and sessions attached below.
+    if (head.length > 0) socket.unshift(head);
+    const scheme = (socket as Partial<{ encrypted: boolean }>).encrypted === true ? 'wss' : 'ws';
+    const options = this.#options;
+    const connection = acceptServerConnection(socketChannel(socket), {
+      url: `${scheme}://${upgrade.host}${upgrade.target}`,
+      protocol: accepted.protocol,
+      extensions: accepted.extensions,
+      extensionsHeader: accepted.extensionsHeader,
+      clock: this.#clock,
+      ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
+      ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
+    });
+    socket.off('error', ignorePeerError);
+    this.#connections.add(connection);
+    void connection.closed.then(() => this.#connections.delete(connection));
+    if (admission.session !== null) {
+      const session = admission.session;
+      const perfect = new PerfectWebSocket(connection, { clock: this.#clock, onError: (error) => this.#report(error) });
+      try {
+        session.handleSession(upgrade, perfect);
+      } catch (error) {
+        this.#report(error);
+      }
+    }
+    this.#emitSafely('connection', connection, upgrade, incoming);
+    return connection;
+  }
+
+  /** Arms the handshake timeout for `socket` (once), and keeps peer errors from crashing the process. */
+  #track(socket: Duplex): void {
+    if (this.#pending.has(socket)) return;
+    const timer = this.#clock.setTimeout(() => {
+      this.#pending.delete(socket);
+      socket.destroy();
+    }, this.#handshakeTimeout);
+    this.#pending.set(socket, timer);
+    if (!socket.listeners('error').includes(ignorePeerError)) socket.on('error', ignorePeerError);
+    socket.once('close', () => this.#untrack(socket));
+  }
+
+  /** Clears the handshake timeout. The error guard stays until the channel has its own listener. */
+  #untrack(socket: Duplex): void {
+    const timer = this.#pending.get(socket);
+    if (timer === undefined) return;
+    this.#clock.clearTimeout(timer);
+    this.#pending.delete(socket);
+  }
+
+  #refuse(socket: Duplex, status: number, options: RejectUpgradeOptions): null {
+    let response: Uint8Array;
+    try {
+      response = rejectUpgrade(status, options);
+    } catch (error) {
+      // A hook's refusal with an invalid status or header is the application's bug: say so, answer 500.
+      this.#report(error);
+      response = rejectUpgrade(500);
+    }
+    return this.#abort(socket, response);
+  }
+
+  /** Writes an HTTP error response, then closes; as ws does, destroy once it is flushed. */
+  #abort(socket: Duplex, response: Uint8Array): null {
+    if (socket.writable) {
+      socket.once('finish', () => socket.destroy());
+      socket.end(response);
+    } else {
+      socket.destroy();
+    }
+    return null;
+  }
+
+  #createOwnServer(): Server {
+    const http = createServer();
+    http.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      this.#track(socket);
+    });
+    http.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+      response.writeHead(426, { Upgrade: 'websocket', Connection: 'close', 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('This endpoint speaks WebSocket only');
+    });
+    http.on('upgrade', this.#onUpgrade);
+    http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      this.#abort(socket, rejectUpgrade(status));
+    });
+    http.on('error', (error) => this.#report(error));
+    this.#http = http;
+    this.#ownsHttp = true;
+    return http;
+  }
+
+  #report(error: unknown): void {
+    this.#emitSafely('error', toWireKitError(error));
+  }
+
+  /** A listener that throws must not break the handshake machinery of other clients. */
+  #emitSafely<E extends keyof WireKitServerEvents>(event: E, ...args: WireKitServerEvents[E]): void {
+    for (const listener of this.#events.listeners(event)) {
+      try {
+        (listener as (...values: WireKitServerEvents[E]) => void)(...args);
+      } catch (error) {
+        if (event !== 'error') this.#report(error);
+      }
+    }
+  }
+}
+
+/** Peer resets during a handshake are routine; the 'close' that follows ends the handshake. */
+function ignorePeerError(): void {}
