@@ -1,0 +1,121 @@
+import type { Message } from '@wirekit/core';
+import { MessageLog, PeerDirectory, selectProtocol, type ContractServer, type PeerClose, type ServerPeer } from './contract-server.js';
+
+/**
+ * The parts of @wirekit/server's WireKitServer and its connections the contract server uses,
+ * typed structurally: the package is loaded with a dynamic import, so the suite still runs
+ * (with this target skipped and the reason shown) while the server does not build.
+ */
+interface ServerConnection {
+  readonly protocol: string;
+  readonly closed: Promise<{ readonly code: number; readonly reason: string }>;
+  send(data: Message): Promise<void>;
+  sendPart(data: Message, isComplete: boolean): Promise<void>;
+  close(code?: number, reason?: string): Promise<unknown>;
+  terminate(): void;
+  on(event: 'message', listener: (data: Message) => void): () => void;
+  on(event: 'error', listener: (error: Error) => void): () => void;
+}
+
+interface UpgradeRequestLike {
+  readonly target: string;
+  readonly headers: ReadonlyMap<string, string>;
+}
+
+interface WireKitServerLike {
+  on(event: 'connection', listener: (connection: ServerConnection, request: UpgradeRequestLike) => void): () => void;
+  listen(): Promise<{ readonly url: string }>;
+  close(): Promise<void>;
+}
+
+interface ServerModule {
+  readonly WireKitServer: new (options: {
+    readonly host: string;
+    readonly port: number;
+    readonly maxMessageSize: number;
+    readonly handleProtocols: (offered: readonly string[]) => string | undefined;
+    readonly verifyClient: (info: { readonly request: UpgradeRequestLike }) => true | { readonly status: number };
+  }) => WireKitServerLike;
+}
+
+/**
+ * Imported by a variable specifier so that type-checking this package does not type-check the
+ * server's source too; the shape used is {@link ServerModule}. Listed in dependencies.
+ */
+const SERVER_PACKAGE = '@wirekit/server';
+const SERVER_MAX_MESSAGE = 64 * 1024 * 1024;
+const FORBIDDEN_STATUS = 403;
+
+/**
+ * Starts the WireKit contract server on @wirekit/server, with the same routes as the ws one.
+ *
+ * @throws {Error} when @wirekit/server cannot be loaded or lacks `WireKitServer`; the suite
+ *   shows the message as the reason the target is skipped.
+ */
+export async function startWirekitContractServer(): Promise<ContractServer> {
+  const module = await loadServerModule();
+  const directory = new PeerDirectory();
+  const server = new module.WireKitServer({
+    host: '127.0.0.1',
+    port: 0,
+    maxMessageSize: SERVER_MAX_MESSAGE,
+    handleProtocols: (offered) => selectProtocol(offered) || undefined,
+    verifyClient: ({ request }) => (request.target.startsWith('/forbidden') ? { status: FORBIDDEN_STATUS } : true),
+  });
+  server.on('connection', (connection, request) => directory.add(wirekitPeer(connection, request)));
+  const { url } = await server.listen();
+  return {
+    kind: 'wirekit',
+    url: url.replace(/\/$/, ''),
+    peer: (path, ms) => directory.get(path, ms),
+    close: () => server.close(),
+  };
+}
+
+async function loadServerModule(): Promise<ServerModule> {
+  let module: Partial<ServerModule>;
+  try {
+    module = (await import(SERVER_PACKAGE)) as Partial<ServerModule>;
+  } catch (error) {
+    throw new Error(`@wirekit/server could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+  }
+  if (typeof module.WireKitServer !== 'function') throw new Error('@wirekit/server does not export WireKitServer');
+  return module as ServerModule;
+}
+
+/** Why the WireKit target cannot run (the package does not load), or undefined when it can. */
+export async function wirekitServerUnavailable(): Promise<string | undefined> {
+  try {
+    await loadServerModule();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+function wirekitPeer(connection: ServerConnection, request: UpgradeRequestLike): ServerPeer {
+  const path = request.target;
+  const log = new MessageLog();
+  const headers: Record<string, string> = {};
+  for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+  connection.on('error', () => undefined); // peer faults end in `closed`; the case asserts on that
+  connection.on('message', (message) => {
+    log.push(message);
+    if (path.startsWith('/echo')) connection.send(message).catch(() => undefined);
+  });
+  const closed: Promise<PeerClose> = connection.closed.then(({ code, reason }) => ({ code, reason }));
+  return {
+    path,
+    protocol: connection.protocol,
+    headers,
+    received: log.items,
+    messages: (count, ms) => log.first(count, ms),
+    closed,
+    send: (data) => connection.send(data),
+    sendFragments: async (fragments) => {
+      await Promise.all(fragments.map((fragment, index) => connection.sendPart(fragment, index === fragments.length - 1)));
+    },
+    close: (code, reason) => void connection.close(code, reason).catch(() => undefined),
+    drop: () => connection.terminate(),
+  };
+}
