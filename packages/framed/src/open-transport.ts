@@ -1,0 +1,98 @@
+import { randomBytes, createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
+import {
+  framedConnection,
+  openClientConnection,
+  socketChannel,
+  systemClock,
+  type Clock,
+  type Connection,
+  type ConnectOptions,
+  type EngineConnection,
+  type MessageFramer,
+} from '@wirekit/core';
+import { dialSocket, type DialOptions } from './dial-socket.js';
+import type { DialTarget } from './nw-endpoint.js';
+
+/** A connection that is up, with the socket under it (for paths and endpoints). */
+export type OpenedTransport =
+  | { readonly kind: 'websocket'; readonly connection: EngineConnection; readonly socket: Socket }
+  | { readonly kind: 'framed'; readonly connection: Connection; readonly socket: Socket };
+
+/** The default connect + handshake budget, core's `connectTimeout` default (30 s). */
+export const DEFAULT_CONNECT_TIMEOUT = 30_000;
+
+/** Node's CSPRNG, for Sec-WebSocket-Key and masking keys. */
+export const nodeRandom = (size: number): Uint8Array => new Uint8Array(randomBytes(size));
+/** Node's SHA-1, for Sec-WebSocket-Accept. */
+export const nodeSha1 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha1').update(data).digest());
+
+/** Socket-level settings beyond core's ConnectOptions. */
+export interface SocketSettings {
+  readonly noDelay?: boolean;
+  readonly keepAliveDelay?: number | undefined;
+  readonly localAddress?: string | undefined;
+  readonly localPort?: number | undefined;
+  readonly clock?: Clock;
+}
+
+function dialOptions(target: DialTarget, options: ConnectOptions, settings: SocketSettings, secure: boolean, timeout: number): DialOptions {
+  return {
+    host: target.host,
+    port: target.port,
+    tls: secure ? (options.tls ?? {}) : null,
+    timeout,
+    signal: options.signal,
+    ...settings,
+  };
+}
+
+/**
+ * Dials TCP/TLS and runs the client handshake (core's `openClientConnection`). The one
+ * `connectTimeout` budget covers both: the handshake gets what the dial left.
+ */
+export async function openWebSocket(
+  target: DialTarget,
+  secure: boolean,
+  options: ConnectOptions & { readonly skipHandshake?: boolean },
+  settings: SocketSettings = {},
+): Promise<OpenedTransport & { kind: 'websocket' }> {
+  const clock = settings.clock ?? systemClock;
+  const budget = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+  const started = clock.now();
+  const socket = await dialSocket(dialOptions(target, options, settings, secure, budget));
+  const connectTimeout = Math.max(1, budget - (clock.now() - started));
+  const connection = await openClientConnection(socketChannel(socket), {
+    ...options,
+    url: target.url,
+    random: nodeRandom,
+    sha1: nodeSha1,
+    clock,
+    connectTimeout,
+  });
+  return { kind: 'websocket', connection, socket };
+}
+
+/** Dials TCP/TLS and frames messages over it with `framer` (core's `framedConnection`). */
+export async function openFramed(
+  target: DialTarget,
+  secure: boolean,
+  framer: MessageFramer,
+  options: ConnectOptions,
+  settings: SocketSettings = {},
+): Promise<OpenedTransport & { kind: 'framed' }> {
+  const socket = await dialSocket(dialOptions(target, options, settings, secure, options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT));
+  return { kind: 'framed', connection: framedConnection(socketChannel(socket), framer, { url: target.url }), socket };
+}
+
+/**
+ * A framer for a raw TCP byte stream: every chunk read is one "message", every send goes out
+ * as is. It gives `NWParameters.tcp` with no application protocol a Connection to run on.
+ */
+export function streamFramer(): MessageFramer {
+  return {
+    encode: (message) => [message],
+    // An empty push asks for pending messages (MessageFramer's contract): a stream has none.
+    push: (chunk) => (chunk.length === 0 ? [] : [chunk]),
+  };
+}
