@@ -1,0 +1,47 @@
+import { defineConfig } from 'vitepress';
+
+// The WireKit docs site. Pages are the Markdown files beside this folder; code samples are real
+// .ts files under samples/, included with `<<< ./samples/…` and run by the docs tests.
+export default defineConfig({
+  title: 'WireKit',
+  description: 'Real-time transports for TypeScript in the five styles iOS apps use, on one strict RFC 6455 engine.',
+  srcExclude: ['README.md', 'samples/**', 'test/**', 'scripts/**'],
+  cleanUrls: true,
+  themeConfig: {
+    nav: [
+      { text: 'Guide', link: '/getting-started' },
+      { text: 'Transports', link: '/transports/' },
+      { text: 'Errors', link: '/errors' },
+      { text: 'Benchmarks', link: '/benchmarks' },
+    ],
+    sidebar: [
+      {
+        text: 'Guide',
+        items: [
+          { text: 'Getting started', link: '/getting-started' },
+          { text: 'The shared Connection', link: '/connection' },
+          { text: 'The engine', link: '/engine' },
+          { text: 'Error codes', link: '/errors' },
+        ],
+      },
+      {
+        text: 'Transports',
+        items: [
+          { text: 'Choosing a transport', link: '/transports/' },
+          { text: 'task (URLSessionWebSocketTask)', link: '/transports/task' },
+          { text: 'framed (NWConnection)', link: '/transports/framed' },
+          { text: 'streams (InputStream/OutputStream)', link: '/transports/streams' },
+          { text: 'socket (CFSocket / BSD)', link: '/transports/socket' },
+          { text: 'adapter (Starscream, ws, WHATWG)', link: '/transports/adapter' },
+        ],
+      },
+      {
+        text: 'Reference',
+        items: [
+          { text: 'Benchmarks', link: '/benchmarks' },
+          { text: 'Platforms', link: '/platforms' },
+        ],
+      },
+    ],
+  },
+});
