@@ -1,13 +1,13 @@
 import { MAX_CONTROL_PAYLOAD } from './close-code.js';
 import { decodeClosePayload, encodeClosePayload } from './close-frame.js';
 import { assertNever, ProtocolError, WireKitUsageError } from './errors.js';
-import type { EncodedPayload, Extension, RsvBits } from './extension.js';
-import { decodeWith, encodeWith, extensionError } from './extension-pipeline.js';
-import { NO_RSV, type Frame, type Role } from './frame.js';
+import type { Extension, RsvBits } from './extension.js';
+import { decodeWith, extensionError } from './extension-pipeline.js';
+import type { Frame, Role } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
-import { encodeFrame } from './frame-encoder.js';
 import { MessageAssembler, type RawMessage } from './message-assembler.js';
 import { Opcode } from './opcode.js';
+import { Outbound } from './outbound.js';
 import type { Allocator } from './slab.js';
 
 /** Where the connection is in its life (RFC 6455 §4–§7): open, Close sent and awaited, or over. */
@@ -67,7 +67,6 @@ export interface EngineOptions<Tag = unknown> {
 }
 
 const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
-const MASK_POOL_BYTES = 1024;
 const encoder = new TextEncoder();
 
 type Slot = { ready: boolean; run: (() => void) | null };
@@ -87,19 +86,13 @@ export class Engine<Tag = unknown> {
   private readonly assembler: MessageAssembler;
   private readonly extensions: readonly Extension[];
   private readonly maxMessageSize: number;
-  private readonly fragmentSize: number;
-  private maskPool: Uint8Array = new Uint8Array(0);
-  private maskOffset = 0;
+  private readonly outbound: Outbound<Tag>;
   private currentState: EngineState = 'open';
-  private closeSent = false;
   /** Outgoing fragmented message in progress, started with `sendPart`. */
   private partOpcode: typeof Opcode.Text | typeof Opcode.Binary | null = null;
   /** Inbound events waiting behind an asynchronous extension decode, in order. */
   private readonly inbox: Slot[] = [];
   private flushing = false;
-  /** Outbound work waiting behind an asynchronous extension encode, in order. */
-  private readonly outbox: (() => void)[] = [];
-  private encoding = false;
   private failed = false;
 
   constructor(options: EngineOptions<Tag>) {
@@ -110,8 +103,16 @@ export class Engine<Tag = unknown> {
     this.role = options.role;
     this.options = options;
     this.maxMessageSize = positive(options.maxMessageSize, DEFAULT_MAX_MESSAGE, 'maxMessageSize');
-    this.fragmentSize = positive(options.fragmentSize, Number.POSITIVE_INFINITY, 'fragmentSize');
     this.extensions = options.extensions ?? [];
+    this.outbound = new Outbound<Tag>({
+      role: options.role,
+      random: options.random,
+      allocate: options.allocate,
+      extensions: this.extensions,
+      fragmentSize: positive(options.fragmentSize, Number.POSITIVE_INFINITY, 'fragmentSize'),
+      onWrite: options.onWrite,
+      onError: (error) => this.fail(error),
+    });
     const allowedRsv = { rsv1: false, rsv2: false, rsv3: false };
     for (const extension of this.extensions) {
       allowedRsv.rsv1 ||= extension.rsv.rsv1;
@@ -165,10 +166,7 @@ export class Engine<Tag = unknown> {
     const opcode = this.dataOpcode(data);
     this.assertCanSend();
     if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
-    const payload = typeof data === 'string' ? encoder.encode(data) : data;
-    // Fast path: no extension to run and nothing queued, so no closure is allocated.
-    if (this.extensions.length === 0 && !this.encoding) return this.writeFrames(opcode, payload, NO_RSV, tag);
-    this.enqueue(() => this.writeMessage(opcode, payload, tag));
+    this.outbound.message(opcode, typeof data === 'string' ? encoder.encode(data) : data, tag);
   }
 
   /**
@@ -185,8 +183,7 @@ export class Engine<Tag = unknown> {
     }
     const frameOpcode = this.partOpcode === null ? opcode : Opcode.Continuation;
     this.partOpcode = isComplete ? null : opcode;
-    const payload = typeof data === 'string' ? encoder.encode(data) : data;
-    this.enqueue(() => this.write(this.frame(frameOpcode, payload, isComplete, NO_RSV), tag));
+    this.outbound.part(frameOpcode, typeof data === 'string' ? encoder.encode(data) : data, isComplete, tag);
   }
 
   /**
@@ -212,7 +209,7 @@ export class Engine<Tag = unknown> {
     if (this.currentState !== 'open') return;
     this.currentState = 'closing';
     this.partOpcode = null;
-    this.enqueue(() => this.writeClose(payload, tag));
+    this.outbound.closeInOrder(payload, tag);
   }
 
   private dataOpcode(data: string | Uint8Array): typeof Opcode.Text | typeof Opcode.Binary {
@@ -230,8 +227,7 @@ export class Engine<Tag = unknown> {
     if (!(payload instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a control payload is a Uint8Array');
     if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `control payload of ${payload.length} bytes; at most 125`);
     this.assertCanSend();
-    // Control frames may be interleaved with fragments (§5.4), so they skip the outbox.
-    this.write(this.frame(opcode, payload, true, NO_RSV), tag);
+    this.outbound.control(opcode, payload, tag);
   }
 
   private handleFrame(frame: Frame): void {
@@ -259,17 +255,17 @@ export class Engine<Tag = unknown> {
     if (frame.opcode === Opcode.Ping) {
       this.emit({ type: 'ping', data: frame.payload });
       // §5.5.2: answer with a Pong carrying the same data; not once our Close is sent.
-      if (this.options.autoPong !== false && !this.closeSent) this.write(this.frame(Opcode.Pong, frame.payload, true, NO_RSV), undefined);
+      if (this.options.autoPong !== false && !this.outbound.closeSent) this.outbound.control(Opcode.Pong, frame.payload, undefined);
       return;
     }
     if (frame.opcode === Opcode.Pong) return this.emit({ type: 'pong', data: frame.payload });
     const status = decodeClosePayload(frame.payload);
     if (status instanceof ProtocolError) return this.fail(status);
     this.assembler.reset();
-    const initiator = this.closeSent ? 'local' : 'remote';
-    if (!this.closeSent) {
+    const initiator = this.outbound.closeSent ? 'local' : 'remote';
+    if (!this.outbound.closeSent) {
       // §5.5.1: answer a Close with a Close, echoing the status code.
-      this.enqueue(() => this.writeClose(status.code === 1005 ? new Uint8Array(0) : encodeClosePayload(status.code), undefined));
+      this.outbound.closeInOrder(status.code === 1005 ? new Uint8Array(0) : encodeClosePayload(status.code), undefined);
     }
     this.finish({ type: 'close', code: status.code, reason: status.reason, wasClean: true, initiator });
   }
@@ -337,7 +333,7 @@ export class Engine<Tag = unknown> {
     this.emit({ type: 'protocol-error', error });
     if (this.currentState === 'closed') return;
     const code = error.closeCode ?? 1002;
-    if (!this.closeSent) this.writeClose(encodeClosePayload(code), undefined);
+    this.outbound.closeNow(encodeClosePayload(code), undefined);
     this.finish({ type: 'close', code, reason: '', wasClean: false, initiator: 'failure' });
     // Messages decoded after the violation are not delivered.
     if (this.flushing) this.inbox.length = 0;
@@ -348,64 +344,6 @@ export class Engine<Tag = unknown> {
     this.assembler.reset();
     for (const extension of this.extensions) extension.dispose?.();
     this.emit(event);
-  }
-
-  private enqueue(work: () => void): void {
-    if (this.encoding) this.outbox.push(work);
-    else work();
-  }
-
-  private writeClose(payload: Uint8Array, tag: Tag | undefined): void {
-    if (this.closeSent) return;
-    this.closeSent = true;
-    this.write(this.frame(Opcode.Close, payload, true, NO_RSV), tag);
-  }
-
-  private writeMessage(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, tag: Tag | undefined): void {
-    let encoded: EncodedPayload | Promise<EncodedPayload>;
-    try {
-      encoded = encodeWith(this.extensions, payload, opcode);
-    } catch (error) {
-      return this.fail(extensionError(error));
-    }
-    if (!(encoded instanceof Promise)) return this.writeFrames(opcode, encoded.payload, encoded.rsv, tag);
-    this.encoding = true;
-    encoded.then(
-      (result) => this.writeFrames(opcode, result.payload, result.rsv, tag),
-      (error: unknown) => this.fail(extensionError(error)),
-    ).finally(() => {
-      this.encoding = false;
-      while (!this.encoding && this.outbox.length > 0) this.outbox.shift()!();
-    });
-  }
-
-  private writeFrames(opcode: number, payload: Uint8Array, rsv: RsvBits, tag: Tag | undefined): void {
-    if (payload.length <= this.fragmentSize) return this.write(this.frame(opcode, payload, true, rsv), tag);
-    const frames: Uint8Array[] = [];
-    for (let at = 0; at < payload.length; at += this.fragmentSize) {
-      const end = Math.min(at + this.fragmentSize, payload.length);
-      frames.push(...this.frame(at === 0 ? opcode : Opcode.Continuation, payload.subarray(at, end), end === payload.length, at === 0 ? rsv : NO_RSV));
-    }
-    this.write(frames, tag);
-  }
-
-  private frame(opcode: number, payload: Uint8Array, fin: boolean, rsv: RsvBits): Uint8Array[] {
-    return encodeFrame({ opcode, payload, fin, rsv, mask: this.role === 'client' ? this.nextMask() : null }, this.options.allocate);
-  }
-
-  private write(chunks: Uint8Array[], tag: Tag | undefined): void {
-    this.options.onWrite(chunks, tag);
-  }
-
-  private nextMask(): Uint8Array {
-    if (this.maskOffset + 4 > this.maskPool.length) {
-      this.maskPool = this.options.random!(MASK_POOL_BYTES);
-      this.maskOffset = 0;
-      if (this.maskPool.length < 4) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', '`random` returned fewer bytes than asked for');
-    }
-    const mask = this.maskPool.subarray(this.maskOffset, this.maskOffset + 4);
-    this.maskOffset += 4;
-    return mask;
   }
 }
 

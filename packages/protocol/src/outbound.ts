@@ -1,0 +1,127 @@
+import type { ProtocolError } from './errors.js';
+import { WireKitUsageError } from './errors.js';
+import type { EncodedPayload, Extension, RsvBits } from './extension.js';
+import { encodeWith, extensionError } from './extension-pipeline.js';
+import { NO_RSV, type Role } from './frame.js';
+import { encodeFrame } from './frame-encoder.js';
+import { Opcode } from './opcode.js';
+import type { Allocator } from './slab.js';
+
+/** What the {@link Outbound} writer needs from its engine. */
+export interface OutboundOptions<Tag> {
+  readonly role: Role;
+  readonly random: ((length: number) => Uint8Array) | undefined;
+  readonly allocate: Allocator | undefined;
+  readonly extensions: readonly Extension[];
+  /** Outgoing messages larger than this go out as several frames. */
+  readonly fragmentSize: number;
+  readonly onWrite: (chunks: Uint8Array[], tag: Tag | undefined) => void;
+  /** An extension failed to encode: the engine fails the connection. */
+  readonly onError: (error: ProtocolError) => void;
+}
+
+const MASK_POOL_BYTES = 1024;
+
+/**
+ * The engine's outbound path: frames messages (running the extensions' encoders, fragmenting,
+ * masking for a client) and writes them in the order they were sent, even while an
+ * asynchronous encode is in flight. It also owns the "Close frame sent" half of the close
+ * state: nothing is written after the Close frame (RFC 6455 §5.5.1).
+ */
+export class Outbound<Tag> {
+  private maskPool: Uint8Array = new Uint8Array(0);
+  private maskOffset = 0;
+  private sentClose = false;
+  /** Work waiting behind an asynchronous extension encode, in order. */
+  private readonly outbox: (() => void)[] = [];
+  private encoding = false;
+
+  constructor(private readonly options: OutboundOptions<Tag>) {}
+
+  /** Whether our Close frame has been written. */
+  get closeSent(): boolean {
+    return this.sentClose;
+  }
+
+  /** Sends a whole data message through the extensions. */
+  message(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, tag: Tag | undefined): void {
+    // Fast path: no extension to run and nothing queued, so no closure is allocated.
+    if (this.options.extensions.length === 0 && !this.encoding) return this.writeFrames(opcode, payload, NO_RSV, tag);
+    this.enqueue(() => this.writeMessage(opcode, payload, tag));
+  }
+
+  /** Sends one frame of a message fragmented by the caller; parts bypass the extensions. */
+  part(opcode: number, payload: Uint8Array, fin: boolean, tag: Tag | undefined): void {
+    this.enqueue(() => this.write(this.frame(opcode, payload, fin, NO_RSV), tag));
+  }
+
+  /** Writes a control frame at once: control frames may be interleaved with fragments (§5.4). */
+  control(opcode: number, payload: Uint8Array, tag: Tag | undefined): void {
+    this.write(this.frame(opcode, payload, true, NO_RSV), tag);
+  }
+
+  /** Queues our Close frame behind the messages sent before it. */
+  closeInOrder(payload: Uint8Array, tag: Tag | undefined): void {
+    this.enqueue(() => this.closeNow(payload, tag));
+  }
+
+  /** Writes our Close frame at once (failing the connection, §7.1.7); at most one is ever written. */
+  closeNow(payload: Uint8Array, tag: Tag | undefined): void {
+    if (this.sentClose) return;
+    this.sentClose = true;
+    this.write(this.frame(Opcode.Close, payload, true, NO_RSV), tag);
+  }
+
+  private enqueue(work: () => void): void {
+    if (this.encoding) this.outbox.push(work);
+    else work();
+  }
+
+  private writeMessage(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, tag: Tag | undefined): void {
+    let encoded: EncodedPayload | Promise<EncodedPayload>;
+    try {
+      encoded = encodeWith(this.options.extensions, payload, opcode);
+    } catch (error) {
+      return this.options.onError(extensionError(error));
+    }
+    if (!(encoded instanceof Promise)) return this.writeFrames(opcode, encoded.payload, encoded.rsv, tag);
+    this.encoding = true;
+    encoded.then(
+      (result) => this.writeFrames(opcode, result.payload, result.rsv, tag),
+      (error: unknown) => this.options.onError(extensionError(error)),
+    ).finally(() => {
+      this.encoding = false;
+      while (!this.encoding && this.outbox.length > 0) this.outbox.shift()!();
+    });
+  }
+
+  private writeFrames(opcode: number, payload: Uint8Array, rsv: RsvBits, tag: Tag | undefined): void {
+    const size = this.options.fragmentSize;
+    if (payload.length <= size) return this.write(this.frame(opcode, payload, true, rsv), tag);
+    const frames: Uint8Array[] = [];
+    for (let at = 0; at < payload.length; at += size) {
+      const end = Math.min(at + size, payload.length);
+      frames.push(...this.frame(at === 0 ? opcode : Opcode.Continuation, payload.subarray(at, end), end === payload.length, at === 0 ? rsv : NO_RSV));
+    }
+    this.write(frames, tag);
+  }
+
+  private frame(opcode: number, payload: Uint8Array, fin: boolean, rsv: RsvBits): Uint8Array[] {
+    return encodeFrame({ opcode, payload, fin, rsv, mask: this.options.role === 'client' ? this.nextMask() : null }, this.options.allocate);
+  }
+
+  private write(chunks: Uint8Array[], tag: Tag | undefined): void {
+    this.options.onWrite(chunks, tag);
+  }
+
+  private nextMask(): Uint8Array {
+    if (this.maskOffset + 4 > this.maskPool.length) {
+      this.maskPool = this.options.random!(MASK_POOL_BYTES);
+      this.maskOffset = 0;
+      if (this.maskPool.length < 4) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', '`random` returned fewer bytes than asked for');
+    }
+    const mask = this.maskPool.subarray(this.maskOffset, this.maskOffset + 4);
+    this.maskOffset += 4;
+    return mask;
+  }
+}
