@@ -43,7 +43,11 @@ export interface EngineOptions<Tag = unknown> {
    * connection buffer gigabytes. Exceeding it fails the connection with 1009.
    */
   readonly maxMessageSize?: number;
-  /** Largest frame accepted. Defaults to `maxMessageSize`: a frame is never larger than its message. */
+  /**
+   * Largest frame accepted; exceeding it fails with WK_ERR_FRAME_TOO_LARGE (1009). Defaults to no
+   * separate limit: a data frame is already bounded by `maxMessageSize`, and a single frame over
+   * it is reported as the too-large message it is (WK_ERR_MESSAGE_TOO_LARGE, 1009).
+   */
   readonly maxFrameSize?: number;
   /**
    * Answer pings with pongs automatically. Defaults to true because §5.5.2 requires the
@@ -123,7 +127,7 @@ export class Engine<Tag = unknown> {
     this.decoder = new FrameDecoder({
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
       role: options.role,
-      maxFrameSize: positive(options.maxFrameSize, this.maxMessageSize, 'maxFrameSize'),
+      maxFrameSize: positive(options.maxFrameSize, Number.POSITIVE_INFINITY, 'maxFrameSize'),
       allowedRsv,
     });
   }

@@ -27,7 +27,10 @@ type DecoderState =
 export interface FrameDecoderOptions {
   /** The role of the endpoint that *receives*: a server requires masked frames, a client refuses them (§5.1). */
   readonly role: Role;
-  /** Largest payload accepted in one frame; larger ones fail with WK_ERR_FRAME_TOO_LARGE (1009). */
+  /**
+   * Largest payload accepted in one frame; larger ones fail with WK_ERR_FRAME_TOO_LARGE (1009).
+   * `Infinity` leaves data frames to the message budget ({@link FrameDecoder.messageRemaining}).
+   */
   readonly maxFrameSize: number;
   /** RSV bits that negotiated extensions claim; any other set bit fails with 1002 (§5.2). */
   readonly allowedRsv?: RsvBits;
@@ -173,16 +176,21 @@ export class FrameDecoder {
     // RFC 6455 §5.2: the most significant bit of a 64-bit length must be 0.
     if (high >= 0x80000000) return error('WK_ERR_INVALID_LENGTH', '64-bit length has its most significant bit set');
     if (high === 0 && low < 65536) return error('WK_ERR_INVALID_LENGTH', '64-bit length used for a payload under 65536 bytes');
-    // Beyond 2^53 the length is not a safe integer; no limit could allow it anyway.
-    if (high > 0x1fffff) return error('WK_ERR_FRAME_TOO_LARGE', 'frame length exceeds 2^53 bytes');
+    // Beyond 2^53 the sum is inexact but still larger than any limit; checkLength refuses it.
     return high * TWO_TO_32 + low;
   }
 
+  /**
+   * An explicit frame limit is reported as such; otherwise a data frame too big for the message
+   * budget is a message that is too large, whether it is the message's only frame or not.
+   */
   private checkLength(head: FrameHead, length: number): ProtocolError | null {
     if (length > this.maxFrameSize) return error('WK_ERR_FRAME_TOO_LARGE', `frame of ${length} bytes exceeds maxFrameSize ${this.maxFrameSize}`);
     if (!isControlOpcode(head.opcode) && length > this.messageRemaining) {
       return error('WK_ERR_MESSAGE_TOO_LARGE', `message would exceed maxMessageSize (frame of ${length} bytes)`);
     }
+    // Only reachable with no limit at all: a length that is not a safe integer cannot be buffered.
+    if (length > Number.MAX_SAFE_INTEGER) return error('WK_ERR_FRAME_TOO_LARGE', 'frame length exceeds 2^53 bytes');
     return null;
   }
 }

@@ -303,6 +303,32 @@ describe('Engine', () => {
       expect(events[0]).toMatchObject({ type: 'protocol-error', error: { code: 'WK_ERR_FRAME_TOO_LARGE', closeCode: 1009 } });
     });
 
+    // A single frame over the message limit is a message that is too large: users set
+    // maxMessageSize and expect its code. WK_ERR_FRAME_TOO_LARGE is kept for an explicit maxFrameSize.
+    it.each([
+      { name: 'a single frame over maxMessageSize', limits: { maxMessageSize: 4 }, bytes: '82 05 01 02 03 04 05', code: 'WK_ERR_MESSAGE_TOO_LARGE' },
+      { name: 'a 16-bit length over maxMessageSize', limits: { maxMessageSize: 200 }, bytes: '82 7e 00 c9', code: 'WK_ERR_MESSAGE_TOO_LARGE' },
+      { name: 'a 64-bit length over maxMessageSize', limits: { maxMessageSize: 70_000 }, bytes: '82 7f 00 00 00 00 00 01 11 71', code: 'WK_ERR_MESSAGE_TOO_LARGE' },
+      { name: 'a 64-bit length beyond 2^53', limits: {}, bytes: '82 7f 00 ff ff ff ff ff ff ff', code: 'WK_ERR_MESSAGE_TOO_LARGE' },
+      { name: 'the first fragment over maxMessageSize', limits: { maxMessageSize: 4 }, bytes: '01 05 61 62 63 64 65', code: 'WK_ERR_MESSAGE_TOO_LARGE' },
+      { name: 'a frame over maxMessageSize within a larger maxFrameSize', limits: { maxMessageSize: 4, maxFrameSize: 100 }, bytes: '82 05 01 02 03 04 05', code: 'WK_ERR_MESSAGE_TOO_LARGE' },
+      { name: 'a frame over an explicit maxFrameSize within maxMessageSize', limits: { maxMessageSize: 100, maxFrameSize: 4 }, bytes: '82 05 01 02 03 04 05', code: 'WK_ERR_FRAME_TOO_LARGE' },
+      { name: 'a frame over both, with an explicit maxFrameSize', limits: { maxMessageSize: 3, maxFrameSize: 4 }, bytes: '82 05 01 02 03 04 05', code: 'WK_ERR_FRAME_TOO_LARGE' },
+      { name: 'a 64-bit length beyond 2^53 with no limit at all', limits: { maxMessageSize: Number.POSITIVE_INFINITY }, bytes: '82 7f 00 ff ff ff ff ff ff ff', code: 'WK_ERR_FRAME_TOO_LARGE' },
+    ])('fails $name with $code and Close 1009, from the header alone', ({ limits, bytes, code }) => {
+      const { engine, events, writes } = recorded('client', limits);
+      engine.receive(hex(bytes));
+      expect(events[0]).toMatchObject({ type: 'protocol-error', error: { code, closeCode: 1009 } });
+      expect(events.at(-1)).toEqual({ type: 'close', code: 1009, reason: '', wasClean: false, initiator: 'failure' });
+      expect(framesWritten(writes, 'client').map(closeCodeOf)).toEqual([1009]);
+    });
+
+    it('accepts a single frame of exactly maxMessageSize', () => {
+      const { engine, events } = recorded('client', { maxMessageSize: 4 });
+      engine.receive(hex('82 04 01 02 03 04'));
+      expect(events).toEqual([{ type: 'binary', data: hex('01 02 03 04') }]);
+    });
+
     it('does not echo a Close after failing, when its own Close was already sent', () => {
       const { engine, writes } = recorded('server');
       engine.close(1000);
