@@ -238,7 +238,7 @@ export class ClientHandshake {
       try {
         extension = factory.accept(response.params);
       } catch (error) {
-        return failure(`Extension "${response.name}" failed to accept the server's parameters: ${String(error)}`);
+        return failure(`Extension "${response.name}" refused the server's parameters: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (extension === null) return failure(`The server's parameters for extension "${response.name}" are not acceptable`);
       extensions.push(extension);

@@ -52,7 +52,9 @@ export class Outbound<Tag> {
 
   /** Sends one frame of a message fragmented by the caller; parts bypass the extensions. */
   part(opcode: number, payload: Uint8Array, fin: boolean, tag: Tag | undefined): void {
-    this.enqueue(() => this.write(this.frame(opcode, payload, fin, NO_RSV), tag));
+    this.enqueue(() => {
+      if (!this.sentClose) this.write(this.frame(opcode, payload, fin, NO_RSV), tag);
+    });
   }
 
   /** Writes a control frame at once: control frames may be interleaved with fragments (§5.4). */
@@ -96,6 +98,9 @@ export class Outbound<Tag> {
   }
 
   private writeFrames(opcode: number, payload: Uint8Array, rsv: RsvBits, tag: Tag | undefined): void {
+    // §5.5.1: nothing after our Close. A message still encoding when the connection failed is
+    // not written; the layer above rejects its send when the connection closes.
+    if (this.sentClose) return;
     const size = this.options.fragmentSize;
     if (payload.length <= size) return this.write(this.frame(opcode, payload, true, rsv), tag);
     const frames: Uint8Array[] = [];

@@ -249,6 +249,12 @@ describe('ClientHandshake', () => {
       expect(result.error.code).toBe('WK_ERR_HANDSHAKE_EXTENSION');
     });
 
+    it('puts the reason a factory throws in the error message', () => {
+      const result = rejected(handshake({ extensions: [fakeExtensionFactory('x-fake', { acceptThrows: true })] })
+        .receive(response([...ACCEPTING, 'Sec-WebSocket-Extensions: x-fake'])));
+      expect(result.error.message).toBe('Extension "x-fake" refused the server\'s parameters: accept failed');
+    });
+
     it('disposes of the extensions accepted before a later one fails', () => {
       const first = fakeExtensionFactory('x-first');
       const second = fakeExtensionFactory('x-second');

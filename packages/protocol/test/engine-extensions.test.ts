@@ -120,6 +120,16 @@ describe('Engine with extensions', () => {
     expect(events).toEqual([{ type: 'text', data: 'ab' }]);
   });
 
+  it('writes nothing after its Close frame when the connection fails during an encode (§5.5.1)', async () => {
+    const { engine, events, writes } = recorded('client', { extensions: [reverser({ async: true })] });
+    engine.send('still encoding');
+    engine.send('queued behind it');
+    engine.receive(hex('83 00'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events.map((e) => e.type)).toEqual(['protocol-error', 'close']);
+    expect(framesWritten(writes, 'client').map((f) => f.opcode)).toEqual([Opcode.Close]);
+  });
+
   it('disposes extensions when the connection ends', () => {
     const ext = reverser();
     const { engine } = recorded('client', { extensions: [ext] });
