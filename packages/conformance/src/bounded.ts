@@ -24,15 +24,15 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /**
- * Polls `predicate` every 10 ms until it holds; rejects after `ms`.
+ * Polls `predicate` (which may be asynchronous) every 10 ms until it holds; rejects after `ms`.
  *
  * @param predicate the condition waited for.
  * @param ms the deadline.
  * @param what a description for the timeout message.
  */
-export async function waitFor(predicate: () => boolean, ms: number, what: string): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await delay(10);
   }

@@ -1,7 +1,8 @@
 import type { CloseInfo, ConnectionState } from '@wirekit/core';
-import { expect } from 'vitest';
+import { expect } from './assert.js';
 import { delay, rejectionOf, within } from './bounded.js';
 import { WAIT_MS, type ContractCase, type TargetContext } from './contract-case.js';
+import { watchUnhandledRejections } from './runtime.js';
 
 /** What a peer reports for a Close frame without a status code (RFC 6455 §7.1.5). */
 const NO_STATUS_RECEIVED = 1005;
@@ -116,16 +117,14 @@ export const closeCases: ReadonlyArray<ContractCase<TargetContext>> = [
     async run(context) {
       const { connection } = await context.open('echo');
       await within(connection.close(), WAIT_MS, 'close() to resolve');
-      const unhandled: unknown[] = [];
-      const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-      process.on('unhandledRejection', onUnhandled);
+      const unhandled = watchUnhandledRejections();
       try {
         void connection.send('nobody awaits this');
         await delay(UNHANDLED_GRACE_MS);
       } finally {
-        process.off('unhandledRejection', onUnhandled);
+        unhandled.stop();
       }
-      expect(unhandled).toEqual([]);
+      expect(unhandled.reasons).toEqual([]);
     },
   },
 ];

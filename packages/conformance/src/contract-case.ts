@@ -1,5 +1,5 @@
 import type { Connection, ConnectionFactory, ConnectOptions } from '@wirekit/core';
-import { expect } from 'vitest';
+import { expect } from './assert.js';
 import type { ContractServer, ServerPeer } from './contract-server.js';
 
 /**
@@ -104,7 +104,4 @@ export function plain(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Whether two byte arrays hold the same bytes; fast for 16 MiB. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(a, b) === 0;
-}
+export { sameBytes } from './runtime.js';

@@ -1,18 +1,38 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { Connection, WireKitError } from '@wirekit/core';
 import { encodeFrame, Opcode } from '@wirekit/protocol';
-import { expect } from 'vitest';
+import { expect } from './assert.js';
 import { rejectionOf, waitFor, within } from './bounded.js';
 import { expectFailedWith, WAIT_MS, type CaseContext, type ContractCase } from './contract-case.js';
-import type { FaultServer, FaultServerOptions } from './fault-server.js';
+import type { FaultMode, FaultServerOptions } from './fault-server.js';
+import type { PeerClose } from './contract-server.js';
+import { concatBytes } from './runtime.js';
 
 /** The keep-alive of @wirekit/core, when it exports one: `keepAlive(connection, { interval, timeout })` → stop. */
 export type KeepAlive = (connection: Connection, options: { readonly interval: number; readonly timeout: number }) => () => void;
 
-/** What the fault cases get: a fault server per case, and core's keepAlive when available. */
+/**
+ * A fault server as the cases see it. Its counters are read asynchronously, so that the server
+ * can run in another process than the client under test (a browser, Bun or Deno client driving
+ * fault servers in the Node parent).
+ */
+export interface FaultHandle {
+  /** `ws://127.0.0.1:<port>`; any path is accepted. */
+  readonly url: string;
+  readonly mode: FaultMode;
+  /** TCP connections accepted so far. */
+  connections(): Promise<number>;
+  /** Pings received so far (modes that decode). */
+  pings(): Promise<number>;
+  /** The first Close a client sent; rejects after `ms`. */
+  clientClose(ms: number): Promise<PeerClose>;
+}
+
+/** What the fault cases get: a fault server per case, a URL nothing listens on, and core's keepAlive when available. */
 export interface FaultContext extends CaseContext {
   /** Starts a fault server, closed after the case. */
-  faultServer(options: FaultServerOptions): Promise<FaultServer>;
+  faultServer(options: FaultServerOptions): Promise<FaultHandle>;
+  /** `ws://127.0.0.1:<port>/` for a loopback port with nothing listening. */
+  closedPortUrl(): Promise<string>;
   readonly keepAlive: KeepAlive | undefined;
 }
 
@@ -28,7 +48,7 @@ const SLOW_READER_CHUNKS = 16;
 
 /** An unmasked server Text frame carrying `payload`, whatever its bytes. */
 function textFrame(payload: readonly number[]): Uint8Array {
-  return Buffer.concat(encodeFrame({ opcode: Opcode.Text, payload: new Uint8Array(payload) }));
+  return concatBytes(encodeFrame({ opcode: Opcode.Text, payload: new Uint8Array(payload) }));
 }
 
 function errorsOf(connection: Connection): WireKitError[] {
@@ -37,23 +57,13 @@ function errorsOf(connection: Connection): WireKitError[] {
   return errors;
 }
 
-/** A loopback port with nothing listening: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Faulty networks and peers: refusals, timeouts, drops and protocol violations. */
 export const faultCases: ReadonlyArray<ContractCase<FaultContext>> = [
   {
     feature: 'refused',
     title: 'rejects with WK_ERR_CONNECTION_REFUSED (posix ECONNREFUSED) when nothing listens',
     async run(context) {
-      const port = await closedPort();
-      const error = await rejectionOf(context.connect(`ws://127.0.0.1:${port}/`), WAIT_MS, 'the connect');
+      const error = await rejectionOf(context.connect(await context.closedPortUrl()), WAIT_MS, 'the connect');
       expect(error).toBeInstanceOf(Error);
       expect(error).toMatchObject({ code: 'WK_ERR_CONNECTION_REFUSED', domain: 'posix' });
     },
@@ -73,7 +83,7 @@ export const faultCases: ReadonlyArray<ContractCase<FaultContext>> = [
       const server = await context.faultServer({ mode: 'never-answer' });
       const error = await rejectionOf(context.connect(server.url, { connectTimeout: CONNECT_TIMEOUT_MS }), CONNECT_TIMEOUT_MS + MARGIN_MS, 'the connect timeout');
       expect(error).toMatchObject({ code: 'WK_ERR_CONNECT_TIMEOUT' });
-      expect(server.connections).toBe(1);
+      expect(await server.connections()).toBe(1);
     },
   },
   {
@@ -83,7 +93,7 @@ export const faultCases: ReadonlyArray<ContractCase<FaultContext>> = [
       const server = await context.faultServer({ mode: 'never-answer' });
       const controller = new AbortController();
       const connecting = context.connect(server.url, { signal: controller.signal });
-      await waitFor(() => server.connections === 1, WAIT_MS, 'the TCP connection');
+      await waitFor(async () => (await server.connections()) === 1, WAIT_MS, 'the TCP connection');
       controller.abort();
       expect(await rejectionOf(connecting, WAIT_MS, 'the aborted connect')).toMatchObject({ code: 'WK_ERR_ABORTED' });
     },
@@ -178,7 +188,7 @@ export const faultCases: ReadonlyArray<ContractCase<FaultContext>> = [
       } finally {
         stop();
       }
-      expect(server.pings).toBeGreaterThanOrEqual(1);
+      expect(await server.pings()).toBeGreaterThanOrEqual(1);
       expect(errors.map((error) => error.code)).toContain('WK_ERR_PING_TIMEOUT');
     },
   },

@@ -1,9 +1,16 @@
 // @wirekit/conformance — the contract suite every WireKit transport runs. Every export is listed by name.
+// Node entry: everything. The runtime-neutral part (no node: imports, no vitest) is also
+// `@wirekit/conformance/portable`, for browsers, Bun and Deno.
 
 export { describeConnection } from './describe-connection.js';
-export type { ConformanceSkip, DescribeConnectionOptions } from './describe-connection.js';
+export type { DescribeConnectionOptions } from './describe-connection.js';
+export { planContract, runContract, validateSkips } from './run-contract.js';
+export type { CaseResult, ConformanceSkip, ContractGroup, ContractGroupKind, ContractReport, PlanOptions, PlannedCase, RunContractOptions } from './run-contract.js';
 export { CONFORMANCE_FEATURES } from './contract-case.js';
 export type { ConformanceFeature } from './contract-case.js';
+export type { ContractEnvironment, EnvironmentFaultServer } from './environment.js';
+export type { FaultHandle, KeepAlive } from './fault-cases.js';
+export { localEnvironment } from './local-environment.js';
 export { startFaultServer } from './fault-server.js';
 export type { FaultMode, FaultServer, FaultServerOptions, FaultTrigger } from './fault-server.js';
 export type { ContractServer, PeerClose, ServerKind, ServerPeer } from './contract-server.js';
@@ -11,3 +18,9 @@ export { SERVER_PROTOCOLS } from './contract-server.js';
 export { startWsContractServer } from './ws-contract-server.js';
 export { startWirekitContractServer } from './wirekit-contract-server.js';
 export { delay, within, waitFor, rejectionOf } from './bounded.js';
+export { AssertionError, expect } from './assert.js';
+export type { Assertion, Expect } from './assert.js';
+export { connectEnvironment } from './remote-environment.js';
+export type { ConnectEnvironmentOptions, ControlSocketConstructor, RemoteEnvironment } from './remote-environment.js';
+export { serveContractEnvironment } from './environment-server.js';
+export type { EnvironmentServer, EnvironmentServerOptions, ServedFile } from './environment-server.js';

@@ -1,5 +1,5 @@
 import type { Connection, Message, WireKitError } from '@wirekit/core';
-import { expect } from 'vitest';
+import { expect } from './assert.js';
 import { within } from './bounded.js';
 import { expectFailedWith, pattern, plain, sameBytes, WAIT_MS, type ContractCase, type TargetContext } from './contract-case.js';
 import { SERVER_PROTOCOLS } from './contract-server.js';
