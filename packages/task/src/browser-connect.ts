@@ -1,0 +1,104 @@
+import { WireKitError, type Clock, type Connection, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
+import { isToken, WireKitUsageError } from '@wirekit/protocol';
+import { WebSocketConnection, type WebSocketConstructor } from './web-socket-connection.js';
+
+/** Options of {@link createConnect}: which WHATWG WebSocket to use. */
+export interface BrowserConnectInit {
+  /** The constructor; defaults to `globalThis.WebSocket`, looked up at each connect. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Time and timers (connect and close timeouts, the drain poll); defaults to core's systemClock. */
+  readonly clock?: Clock;
+}
+
+/** ms for the connect and handshake, core's default: the order of a browser's own timeout. */
+const DEFAULT_CONNECT_TIMEOUT = 30_000;
+/** ms to wait for the close event after close(), core's default: a far peer under load, not minutes. */
+const DEFAULT_CLOSE_TIMEOUT = 5_000;
+/** Largest message received unless `maxMessageSize` says otherwise: the engine's 64 MiB, so limits match across transports. */
+const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+/**
+ * A {@link ConnectionFactory} on a WHATWG `WebSocket` (browsers, and undici, Deno, Bun or `ws`
+ * when passed as `WebSocket`). It honours protocols, connectTimeout, closeTimeout, signal and
+ * maxMessageSize (checked here, since the platform has no limit). What a browser cannot do is
+ * refused with WK_ERR_UNSUPPORTED rather than ignored: headers, origin (the browser sends its
+ * own), tls, extensions, autoPong false.
+ *
+ * @throws {WireKitUsageError} WK_ERR_INVALID_URL, WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_ARGUMENT.
+ * @throws {WireKitError} WK_ERR_UNSUPPORTED for an option the platform lacks, or when there is no WebSocket.
+ */
+export function createConnect(init: BrowserConnectInit = {}): ConnectionFactory {
+  return (url: string | URL, options: ConnectOptions = {}): Promise<Connection> => {
+    const href = checkURL(url);
+    checkSupported(options);
+    const protocols = checkProtocols(options.protocols ?? []);
+    const WebSocketClass = init.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (typeof WebSocketClass !== 'function') throw unsupported('there is no global WebSocket here; pass one as createConnect({ WebSocket })');
+    const connection = new WebSocketConnection(WebSocketClass, {
+      url: href,
+      protocols,
+      maxMessageSize: positive(options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, 'maxMessageSize'),
+      connectTimeout: positive(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT, 'connectTimeout'),
+      closeTimeout: positive(options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT, 'closeTimeout'),
+      ...(init.clock === undefined ? {} : { clock: init.clock }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return connection.whenOpen();
+  };
+}
+
+/**
+ * WireKit's common factory on the platform's global `WebSocket`: see {@link createConnect}.
+ * @example
+ * ```ts
+ * import { connect } from '@wirekit/task'; // the browser condition picks this entry
+ * const connection = await connect('wss://example.com/chat', { protocols: ['chat.v1'] });
+ * ```
+ */
+export const connect: ConnectionFactory = createConnect();
+
+/** Throws WK_ERR_UNSUPPORTED for each option a WHATWG WebSocket cannot honour. */
+export function checkSupported(options: ConnectOptions): void {
+  if (options.headers !== undefined && Object.keys(options.headers).length > 0) throw unsupported('a browser WebSocket cannot send custom request headers (pass a token in the URL or a subprotocol)');
+  if (options.origin !== undefined) throw unsupported('a browser WebSocket sends its own Origin');
+  if (options.tls !== undefined) throw unsupported('a browser WebSocket uses the platform’s TLS settings');
+  if (options.extensions !== undefined && options.extensions.length > 0) throw unsupported('a browser WebSocket negotiates its own extensions');
+  if (options.autoPong === false) throw unsupported('a browser WebSocket always answers pings itself');
+}
+
+function unsupported(message: string): WireKitError {
+  return new WireKitError('WK_ERR_UNSUPPORTED', message, { domain: 'usage' });
+}
+
+/** RFC 6455 §3: a ws:, wss:, http: or https: URL with a host and no fragment; credentials cannot be sent by a browser. */
+function checkURL(url: string | URL): string {
+  const href = url instanceof URL ? url.href : url;
+  if (typeof href !== 'string') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must be a string or a URL');
+  let parsed: URL;
+  try {
+    parsed = new URL(href);
+  } catch {
+    throw new WireKitUsageError('WK_ERR_INVALID_URL', `invalid URL: ${href}`);
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) throw new WireKitUsageError('WK_ERR_INVALID_URL', `the URL's scheme must be ws:, wss:, http: or https:, got ${parsed.protocol}`);
+  if (parsed.hash !== '' || href.includes('#')) throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must not contain a fragment (RFC 6455 §3)');
+  if (parsed.username !== '' || parsed.password !== '') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must not contain credentials');
+  if (parsed.hostname === '') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL has no host');
+  return href;
+}
+
+/** RFC 6455 §4.1: each subprotocol is an HTTP token, offered once. */
+function checkProtocols(protocols: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const protocol of protocols) {
+    if (typeof protocol !== 'string' || !isToken(protocol)) throw new WireKitUsageError('WK_ERR_INVALID_PROTOCOL', `invalid subprotocol ${JSON.stringify(protocol)}`);
+    if (seen.has(protocol)) throw new WireKitUsageError('WK_ERR_INVALID_PROTOCOL', `subprotocol ${protocol} is offered twice`);
+    seen.add(protocol);
+  }
+  return [...protocols];
+}
+
+function positive(value: number, what: string): number {
+  if (typeof value !== 'number' || !(value > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${what} must be a positive number`);
+  return value;
+}
