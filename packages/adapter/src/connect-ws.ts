@@ -1,0 +1,165 @@
+import { WireKitError, type ConnectOptions } from '@wirekit/core';
+import { handshakeStatusError, libraryError, usageError } from './adapter-errors.js';
+import { checkProtocols, checkTimeout, checkUrl } from './validate.js';
+import { WsConnection, type WsSocketLike } from './ws-connection.js';
+
+/** The `ws` WebSocket class, as far as connectWs uses it. */
+export type WsConstructor = new (url: string, protocols: string[], options: Record<string, unknown>) => WsSocketLike;
+
+/** The upgrade response ws hands to its `upgrade` and `unexpected-response` listeners. */
+interface UpgradeResponse {
+  readonly statusCode?: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+
+/** A ws socket during the handshake: the events connectWs listens to besides WsSocketLike's. */
+interface ConnectingWs extends WsSocketLike {
+  on(event: 'upgrade', listener: (response: UpgradeResponse) => void): unknown;
+  on(event: 'unexpected-response', listener: (request: unknown, response: UpgradeResponse) => void): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** Options of {@link connectWs}: core's ConnectOptions, plus what only ws can do. */
+export interface WsConnectOptions extends ConnectOptions {
+  /**
+   * The `ws` WebSocket class. By default the `ws` package (a peer dependency) is imported on the
+   * first connect, so that importing @wirekit/adapter never loads it (browsers, Deno, Bun).
+   */
+  readonly WebSocket?: WsConstructor;
+  /**
+   * Offer permessage-deflate (RFC 7692, ws's implementation). Default false, as the other
+   * WireKit transports: compression costs CPU and memory per connection, and it is opt-in.
+   */
+  readonly perMessageDeflate?: boolean;
+}
+
+const DEFAULT_CONNECT_TIMEOUT = 30_000;
+/** 64 MiB, core's engine default, so that every transport refuses the same messages. */
+const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+/** A variable specifier, so that bundlers leave `ws` out of browser, Deno and Bun bundles. */
+const WS_MODULE = 'ws';
+
+async function loadWs(): Promise<WsConstructor> {
+  try {
+    const module = (await import(WS_MODULE)) as { WebSocket?: WsConstructor; default?: WsConstructor };
+    const constructor = module.WebSocket ?? module.default;
+    if (typeof constructor === 'function') return constructor;
+  } catch (error) {
+    throw usageError('WK_ERR_UNSUPPORTED', 'the ws package could not be loaded; install it, pass options.WebSocket, or use connectWebSocket()', error);
+  }
+  throw usageError('WK_ERR_UNSUPPORTED', 'the ws package exports no WebSocket class');
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * WireKit's common factory on the `ws` client (Node): a {@link WsConnection} once the server
+ * accepted the upgrade. It honours protocols, headers, origin, connectTimeout (connect + TLS +
+ * handshake), closeTimeout, maxMessageSize (ws's maxPayload; default 64 MiB, as the engine),
+ * autoPong, signal and tls (ca, servername, rejectUnauthorized). Failures reject with a
+ * WireKitError: WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns), WK_ERR_TLS (tls),
+ * WK_ERR_CONNECT_TIMEOUT, WK_ERR_ABORTED, WK_ERR_HANDSHAKE_STATUS with `status` (from ws's
+ * `unexpected-response`), WK_ERR_HANDSHAKE_PROTOCOL for a subprotocol that was not offered.
+ *
+ * Subprotocols are offered in the request header and checked here rather than by ws, because
+ * the ws client fails a handshake in which the server selects none of them, which RFC 6455
+ * §4.1 and WHATWG accept as protocol ''.
+ *
+ * @throws {WireKitError} WK_ERR_INVALID_URL, WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_ARGUMENT
+ *   (domain usage) for bad input; WK_ERR_UNSUPPORTED for WireKit `extensions` (ws runs only its
+ *   own permessage-deflate: use `perMessageDeflate`) and for `tls.verifyPeer`.
+ * @example
+ * ```ts
+ * import { connectWs } from '@wirekit/adapter';
+ * const connection = await connectWs('wss://example.com/chat', { protocols: ['chat.v1'] });
+ * ```
+ */
+export function connectWs(url: string | URL, options: WsConnectOptions = {}): Promise<WsConnection> {
+  const target = checkUrl(url);
+  const offered = checkProtocols(options.protocols);
+  const connectTimeout = checkTimeout('connectTimeout', options.connectTimeout, DEFAULT_CONNECT_TIMEOUT);
+  const closeTimeout = checkTimeout('closeTimeout', options.closeTimeout, 5_000);
+  if (options.extensions !== undefined && options.extensions.length > 0) throw usageError('WK_ERR_UNSUPPORTED', 'ws runs its own permessage-deflate only: pass perMessageDeflate: true instead of WireKit extensions');
+  if (options.tls?.verifyPeer !== undefined) throw usageError('WK_ERR_UNSUPPORTED', 'tls.verifyPeer (pinning) is not available through ws; use tls.ca');
+  if (options.signal?.aborted === true) return Promise.reject(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted before it started', { cause: options.signal.reason }));
+  return (options.WebSocket === undefined ? loadWs() : Promise.resolve(options.WebSocket)).then((constructor) => open(constructor, String(url), target, offered, options, connectTimeout, closeTimeout));
+}
+
+function open(constructor: WsConstructor, given: string, target: URL, offered: readonly string[], options: WsConnectOptions, connectTimeout: number, closeTimeout: number): Promise<WsConnection> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (offered.length > 0) headers['Sec-WebSocket-Protocol'] = offered.join(', ');
+  const wsOptions: Record<string, unknown> = {
+    perMessageDeflate: options.perMessageDeflate ?? false,
+    maxPayload: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE,
+    autoPong: options.autoPong ?? true,
+    // ws's own close timer is a backstop: the connection's, which reports WK_ERR_CLOSE_TIMEOUT, fires first.
+    closeTimeout: closeTimeout * 2,
+    headers,
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
+    ...(options.tls?.servername === undefined ? {} : { servername: options.tls.servername }),
+    ...(options.tls?.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.tls.rejectUnauthorized }),
+  };
+  return new Promise<WsConnection>((resolve, reject) => {
+    let socket: ConnectingWs;
+    try {
+      socket = new constructor(target.href, [], wsOptions) as ConnectingWs;
+    } catch (error) {
+      reject(usageError('WK_ERR_INVALID_ARGUMENT', `ws refused the connect options: ${error instanceof Error ? error.message : String(error)}`, error));
+      return;
+    }
+    let settled = false;
+    let selected = '';
+    let refusedProtocol: string | undefined;
+    let responseHeaders: Record<string, string> = {};
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.removeListener('upgrade', onUpgrade);
+      socket.removeListener('unexpected-response', onUnexpected);
+      socket.removeListener('open', onOpen);
+      // The 'error' listener stays: ws reports the aborted handshake after we rejected, and an
+      // EventEmitter 'error' without a listener would crash the process.
+    };
+    const fail = (error: WireKitError): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      socket.terminate();
+      reject(error);
+    };
+    const onError = (error: Error): void => {
+      if (refusedProtocol !== undefined) fail(new WireKitError('WK_ERR_HANDSHAKE_PROTOCOL', `the server selected the subprotocol ${JSON.stringify(refusedProtocol)}, which was not offered`, { domain: 'websocket', cause: error }));
+      else fail(libraryError(error));
+    };
+    const onUpgrade = (response: UpgradeResponse): void => {
+      responseHeaders = Object.fromEntries(Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, headerValue(value)!]])));
+      const chosen = headerValue(response.headers['sec-websocket-protocol']);
+      // RFC 6455 §4.1: the server may select one of the offered subprotocols, or none.
+      if (chosen !== undefined && !offered.includes(chosen)) {
+        refusedProtocol = chosen; // left in place: ws fails the handshake, as none was offered to it
+        return;
+      }
+      selected = chosen ?? '';
+      // ws was offered nothing itself, so it must not see the selection (it would refuse it).
+      delete response.headers['sec-websocket-protocol'];
+    };
+    const onUnexpected = (_request: unknown, response: UpgradeResponse): void => fail(handshakeStatusError(response.statusCode ?? 0));
+    const onOpen = (): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      resolve(new WsConnection(socket, { url: given, protocol: selected, responseHeaders, closeTimeout }));
+    };
+    const onAbort = (): void => fail(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted', { cause: options.signal?.reason }));
+    const timer = setTimeout(() => fail(new WireKitError('WK_ERR_CONNECT_TIMEOUT', `the connect and opening handshake did not finish within ${connectTimeout} ms`)), connectTimeout);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.on('error', onError);
+    socket.on('upgrade', onUpgrade);
+    socket.on('unexpected-response', onUnexpected);
+    socket.on('open', onOpen);
+  });
+}

@@ -1,0 +1,100 @@
+import type { Message } from '@wirekit/core';
+import { usageError } from './adapter-errors.js';
+
+/** RFC 7230 §3.2.6 token characters: what a subprotocol name may hold (RFC 6455 §4.1). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const WEBSOCKET_SCHEMES = new Set(['ws:', 'wss:', 'http:', 'https:']);
+/** RFC 6455 §5.5: a control frame carries at most 125 bytes. */
+export const MAX_CONTROL_PAYLOAD = 125;
+
+/**
+ * Parses a connect URL as every WireKit transport does.
+ *
+ * @throws {WireKitError} WK_ERR_INVALID_URL (domain usage) unless it is a ws:, wss:, http: or
+ *   https: URL without a fragment (RFC 6455 §3).
+ */
+export function checkUrl(url: string | URL): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch (error) {
+    throw usageError('WK_ERR_INVALID_URL', `not a URL: ${String(url)}`, error);
+  }
+  if (!WEBSOCKET_SCHEMES.has(parsed.protocol)) throw usageError('WK_ERR_INVALID_URL', `connect() needs a ws:, wss:, http: or https: URL, got ${parsed.protocol}`);
+  if (parsed.hash !== '' || String(url).includes('#')) throw usageError('WK_ERR_INVALID_URL', 'a WebSocket URL must not carry a fragment (RFC 6455 §3)');
+  return parsed;
+}
+
+/** The ws: or wss: form of a URL (http: → ws:, https: → wss:), for WebSockets that accept only those. */
+export function webSocketHref(url: URL): string {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return url.href;
+  const copy = new URL(url.href);
+  copy.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+  return copy.href;
+}
+
+/**
+ * Checks the subprotocols to offer.
+ *
+ * @throws {WireKitError} WK_ERR_INVALID_PROTOCOL (domain usage) for a name that is not an HTTP
+ *   token, or one listed twice.
+ */
+export function checkProtocols(protocols: readonly string[] | undefined): readonly string[] {
+  const list = protocols ?? [];
+  const seen = new Set<string>();
+  for (const protocol of list) {
+    if (typeof protocol !== 'string' || !TOKEN.test(protocol)) throw usageError('WK_ERR_INVALID_PROTOCOL', `subprotocol ${JSON.stringify(protocol)} is not an HTTP token`);
+    if (seen.has(protocol)) throw usageError('WK_ERR_INVALID_PROTOCOL', `subprotocol ${protocol} is listed twice`);
+    seen.add(protocol);
+  }
+  return list;
+}
+
+/**
+ * Checks a message handed to send().
+ *
+ * @throws {WireKitError} WK_ERR_INVALID_ARGUMENT (domain usage) unless it is a string or a Uint8Array.
+ */
+export function checkMessage(data: unknown): asserts data is Message {
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+    throw usageError('WK_ERR_INVALID_ARGUMENT', `send() takes a string (text) or a Uint8Array (binary), got ${data === null ? 'null' : typeof data}`);
+  }
+}
+
+/**
+ * Checks a ping payload.
+ *
+ * @throws {WireKitError} WK_ERR_INVALID_ARGUMENT when it is not a Uint8Array;
+ *   WK_ERR_CONTROL_PAYLOAD_TOO_LONG when it is over 125 bytes (RFC 6455 §5.5).
+ */
+export function checkPingPayload(payload: unknown): asserts payload is Uint8Array {
+  if (!(payload instanceof Uint8Array)) throw usageError('WK_ERR_INVALID_ARGUMENT', 'ping() takes a Uint8Array payload');
+  if (payload.length > MAX_CONTROL_PAYLOAD) throw usageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `a ping payload carries at most ${MAX_CONTROL_PAYLOAD} bytes, got ${payload.length}`);
+}
+
+/**
+ * Checks a connect timeout in ms.
+ *
+ * @throws {WireKitError} WK_ERR_INVALID_ARGUMENT unless it is a positive number.
+ */
+export function checkTimeout(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0)) throw usageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a positive number of ms, got ${String(value)}`);
+  return value;
+}
+
+/** The bytes a message takes on the wire before framing: UTF-8 for text (as WHATWG's bufferedAmount counts). */
+export function payloadSize(data: Message): number {
+  if (typeof data !== 'string') return data.byteLength;
+  let bytes = 0;
+  for (let i = 0; i < data.length; i++) {
+    const unit = data.charCodeAt(i);
+    if (unit < 0x80) bytes += 1; // arch-allow: frame-literal (UTF-8 sequence lengths, not frame bits)
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && (data.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
