@@ -62,6 +62,7 @@ export const errorCodes = {
   WK_ERR_CLOSE_TIMEOUT: { closeCode: 1006, domain: 'websocket', description: "The peer's Close frame did not arrive within closeTimeout; the transport was destroyed." },
   WK_ERR_PING_TIMEOUT: { closeCode: 1006, domain: 'websocket', description: 'keepAlive: a pong did not arrive within its timeout; the connection was terminated.' },
   WK_ERR_UNSUPPORTED: { closeCode: null, domain: 'usage', description: 'The operation does not exist on this transport (ping() on a framed TCP stream, for example).' },
+  WK_ERR_OUTBOX_FULL: { closeCode: null, domain: 'usage', description: "reconnecting(): a message sent while disconnected did not fit the outbox's bounds, or was dropped from it by the 'drop-oldest' policy." },
   // Codec service.
   WK_ERR_DECODE: { closeCode: 1007, domain: 'websocket', description: "A message could not be decoded by the CodecService's codec (with closeOnDecodeError the connection closes with 1007)." },
 } as const satisfies Record<string, ErrorCodeEntry>;

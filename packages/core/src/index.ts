@@ -35,3 +35,8 @@ export type { LineFramerOptions } from './line-framer.js';
 export type { MessageFramer } from './message-framer.js';
 export { framedConnection } from './framed-connection.js';
 export type { FramedConnectionOptions } from './framed-connection.js';
+
+export { reconnecting, ReconnectingConnection } from './reconnecting-connection.js';
+export type { ReconnectAttempt, ReconnectGiveUp, ReconnectingConnectionEvents } from './reconnect-events.js';
+export { backoffDelay, defaultShouldReconnect, RECONNECT_CLOSE_CODES } from './reconnect-policy.js';
+export type { BackoffOptions, OutboxOptions, OutboxPolicy, ReconnectCause, ReconnectPolicy } from './reconnect-policy.js';
