@@ -52,7 +52,10 @@ export abstract class URLSessionBase {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'protocols must be an array of strings');
     }
     const request = target instanceof URLRequest ? target : new URLRequest(target);
-    const headers = { ...this.configuration.httpAdditionalHeaders, ...request.allHTTPHeaderFields };
+    // Header names are case-insensitive (RFC 9110 §5.1): a request's field replaces the configuration's of any spelling.
+    const merged = new URLRequest(request.url, { headers: this.configuration.httpAdditionalHeaders });
+    for (const [name, value] of Object.entries(request.allHTTPHeaderFields)) merged.setValue(value, name);
+    const headers = merged.allHTTPHeaderFields;
     this.checkSupported(headers);
     const task = new URLSessionWebSocketTask(this, {
       taskIdentifier: this.nextIdentifier++,

@@ -226,7 +226,8 @@ export class URLSessionWebSocketTask {
   /** A connection's WK_ERR_CLOSED says less than the failure that closed it: report the failure. */
   private explain(error: unknown): WireKitError {
     const wireKitError = toWireKitError(error);
-    return wireKitError.code === 'WK_ERR_CLOSED' && this.failure !== null ? this.failure : wireKitError;
+    if (wireKitError.code !== 'WK_ERR_CLOSED') return wireKitError;
+    return this.failure ?? (this.connection === null ? null : errorOf(this.connection)) ?? wireKitError;
   }
 
   private onOpen(connection: Connection): void {
@@ -236,7 +237,12 @@ export class URLSessionWebSocketTask {
     }
     this.connection = connection;
     connection.on('error', (error) => (this.failure ??= error));
-    connection.on('close', (info) => this.onClose(info));
+    // The first frames can arrive with the handshake response and fail the connection before
+    // the factory's promise settles: `closed` still resolves, and the transports keep the error.
+    void connection.closed.then((info) => {
+      this.failure ??= errorOf(connection);
+      this.onClose(info);
+    });
     this.resolveOpened(connection);
     const protocol = connection.protocol === '' ? null : connection.protocol;
     this.notify((delegate) => delegate.didOpenWithProtocol?.(this.session, this, protocol));
@@ -279,6 +285,12 @@ export class URLSessionWebSocketTask {
       }
     }
   }
+}
+
+/** The first error a connection reported, where it keeps one (EngineConnection, WebSocketConnection do), or null. */
+function errorOf(connection: Connection): WireKitError | null {
+  const error = (connection as { readonly error?: unknown }).error;
+  return error instanceof WireKitError ? error : null;
 }
 
 function reasonText(reason: Uint8Array | string | null | undefined): string {
