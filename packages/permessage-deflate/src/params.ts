@@ -137,7 +137,9 @@ export function answerOffer(params: ExtensionParams, options: NegotiationOptions
   // §7.1.1.1: the client's request is granted by echoing it; the server may also choose it itself.
   const serverNoContextTakeover = offer.serverNoContextTakeover || options.serverNoContextTakeover === true;
   if (serverNoContextTakeover) response['server_no_context_takeover'] = true;
-  const clientNoContextTakeover = options.clientNoContextTakeover === true;
+  // §7.1.1.2: the client's offer of it is only a hint; confirming it makes it binding (ws, for
+  // one, resets its compressor only when the response says so), so the two ends cannot disagree.
+  const clientNoContextTakeover = offer.clientNoContextTakeover || options.clientNoContextTakeover === true;
   if (clientNoContextTakeover) response['client_no_context_takeover'] = true;
   // §7.1.2.1: the server's window, at most what the client asked for.
   const serverWindow = Math.min(offer.serverMaxWindowBits ?? 15, options.serverMaxWindowBits ?? 15);
@@ -152,6 +154,6 @@ export function answerOffer(params: ExtensionParams, options: NegotiationOptions
   }
   return {
     response,
-    agreement: { serverNoContextTakeover, clientNoContextTakeover: clientNoContextTakeover || offer.clientNoContextTakeover, serverWindowBits: serverWindow, clientWindowBits: clientWindow },
+    agreement: { serverNoContextTakeover, clientNoContextTakeover, serverWindowBits: serverWindow, clientWindowBits: clientWindow },
   };
 }

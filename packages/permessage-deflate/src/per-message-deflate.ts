@@ -66,15 +66,17 @@ export class PerMessageDeflate implements Extension {
   constructor(role: 'client' | 'server', agreement: Agreement, options: PerMessageDeflateOptions) {
     this.agreement = agreement;
     const own = role === 'client' ? { window: agreement.clientWindowBits, reset: agreement.clientNoContextTakeover } : { window: agreement.serverWindowBits, reset: agreement.serverNoContextTakeover };
-    const peer = role === 'client' ? { window: agreement.serverWindowBits, reset: agreement.serverNoContextTakeover } : { window: agreement.clientWindowBits, reset: agreement.clientNoContextTakeover };
+    const peerWindow = role === 'client' ? agreement.serverWindowBits : agreement.clientWindowBits;
     this.canCompress = own.window >= 9;
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.codec = new DeflateCodec({
       deflateWindowBits: Math.max(own.window, 9),
       // A peer on zlib told to use 8 bits uses 9; inflating with 9 accepts both.
-      inflateWindowBits: Math.max(peer.window, 9),
+      inflateWindowBits: Math.max(peerWindow, 9),
       resetDeflate: own.reset,
-      resetInflate: peer.reset,
+      // Keeping our inflater's window is always safe, even when the peer promised not to use it
+      // (a peer that misreads who promised what then still works); a BFINAL block is handled apart.
+      resetInflate: false,
       level: options.level ?? 6,
       memLevel: options.memLevel ?? 8,
       limiter: options.limiter ?? sharedZlibLimiter,

@@ -97,6 +97,7 @@ describe('perMessageDeflate()', () => {
       ['its own no-context-takeover choices', { serverNoContextTakeover: true, clientNoContextTakeover: true }, 'permessage-deflate', 'permessage-deflate; server_no_context_takeover; client_no_context_takeover'],
       ['a client window limit the client allows', { clientMaxWindowBits: 10 }, 'permessage-deflate; client_max_window_bits', 'permessage-deflate; client_max_window_bits=10'],
       ['a client window limit below the client’s own', { clientMaxWindowBits: 12 }, 'permessage-deflate; client_max_window_bits=9', 'permessage-deflate; client_max_window_bits=9'],
+      ['client_no_context_takeover, confirmed so that it binds the client', {}, 'permessage-deflate; client_no_context_takeover', 'permessage-deflate; client_no_context_takeover'],
       ['the first valid offer of several', {}, 'permessage-deflate; x_unknown, permessage-deflate; server_max_window_bits=99, permessage-deflate; server_no_context_takeover', 'permessage-deflate; server_no_context_takeover'],
     ])('answers %s', (_name, options, offer, header) => {
       const { header: answered, extensions } = serverAnswers(perMessageDeflate(options), offer);
