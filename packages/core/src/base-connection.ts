@@ -1,6 +1,7 @@
+import { WireKitUsageError } from '@wirekit/protocol';
 import { EventEmitter } from 'eventemitter3';
 import type { CloseInfo, Connection, ConnectionEvents, ConnectionState, Message } from './connection.js';
-import { MessageQueue } from './message-queue.js';
+import { MessageQueue, messageSize } from './message-queue.js';
 import { WireKitError } from './wirekit-error.js';
 
 /** Attaches a no-op handler so that a promise nobody awaits cannot become an unhandled rejection; awaiters still see it reject. */
@@ -15,9 +16,45 @@ export function rejected<T>(error: WireKitError): Promise<T> {
 }
 
 /**
+ * Bytes of received messages nobody has taken yet beyond which reading pauses: 1 MiB, room for
+ * a burst of small messages, while a reader that stalls holds at most this plus what one read
+ * of the transport completes (a message can be larger: it is never split or dropped).
+ */
+export const DEFAULT_RECEIVE_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
+ * Bytes handed to send() and not yet written beyond which a send is refused: 64 MiB, the
+ * default largest message a WireKit peer accepts, so that any such message can be queued while
+ * a sender that outruns its peer cannot grow memory without bound.
+ */
+export const DEFAULT_MAX_BUFFERED_AMOUNT = 64 * 1024 * 1024;
+
+/** The memory limits of a connection; see the README's *Limits*. */
+export interface ConnectionLimits {
+  /**
+   * Bytes of received messages nobody has taken (no `message` listener, no receive() pending)
+   * beyond which the connection stops reading its transport, so that TCP slows the sender down;
+   * it reads again once they are down to half. Default 1 MiB.
+   */
+  readonly receiveHighWaterMark?: number;
+  /**
+   * Largest `bufferedAmount`: a send that would go beyond it rejects with WK_ERR_BUFFER_FULL
+   * (nothing of it is sent), unless nothing is buffered, so that one message larger than the
+   * limit can still go. Default 64 MiB.
+   */
+  readonly maxBufferedAmount?: number;
+}
+
+/**
  * What every core Connection shares: events (eventemitter3), the state with its `state`/`open`
  * events, the pull queue behind receive() and `for await`, and the `closed` promise that
  * resolves once and never rejects. Subclasses drive it with setState/deliver/reportError/finish.
+ *
+ * Delivery waits for a consumer: a message that arrives while nobody listens to `message` and
+ * nobody pulls (receive() or an iterator) is held, then handed to the first consumer, in order,
+ * so that frames that came with the opening handshake reach listeners attached after connect()
+ * resolved. Held and queued messages count towards `receiveHighWaterMark`: past it the
+ * subclass is asked to stop reading its transport, and to start again once they are down to half.
  */
 export abstract class BaseConnection implements Connection {
   abstract readonly url: string;
@@ -26,13 +63,29 @@ export abstract class BaseConnection implements Connection {
   abstract readonly bufferedAmount: number;
   readonly closed: Promise<CloseInfo>;
   protected readonly emitter = new EventEmitter<ConnectionEvents>();
-  protected readonly queue = new MessageQueue();
+  protected readonly queue = new MessageQueue(() => this.updateFlow());
   private currentState: ConnectionState;
   private resolveClosed!: (info: CloseInfo) => void;
   private closeInfo: CloseInfo | null = null;
+  private readonly receiveHighWaterMark: number;
+  private readonly maxBufferedAmount: number;
+  /** Messages that arrived with no consumer, in order. */
+  private readonly held: Message[] = [];
+  private heldBytes = 0;
+  private drainScheduled = false;
+  private draining = false;
+  private readingPaused = false;
+  private flowControl = true;
 
-  protected constructor(initial: ConnectionState) {
+  /** @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a limit that is not a number > 0. */
+  protected constructor(initial: ConnectionState, limits: ConnectionLimits = {}) {
+    const receiveHighWaterMark = limits.receiveHighWaterMark ?? DEFAULT_RECEIVE_HIGH_WATER_MARK;
+    const maxBufferedAmount = limits.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT;
+    if (!(receiveHighWaterMark > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'receiveHighWaterMark must be a number of bytes > 0');
+    if (!(maxBufferedAmount > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'maxBufferedAmount must be a number of bytes > 0');
     this.currentState = initial;
+    this.receiveHighWaterMark = receiveHighWaterMark;
+    this.maxBufferedAmount = maxBufferedAmount;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
@@ -44,13 +97,26 @@ export abstract class BaseConnection implements Connection {
   abstract ping(payload?: Uint8Array): Promise<number>;
   abstract close(code?: number, reason?: string): Promise<CloseInfo>;
   abstract terminate(error?: WireKitError): void;
+  /** Stop reading the transport (too many received messages are waiting for a consumer). */
+  protected abstract pauseReading(): void;
+  protected abstract resumeReading(): void;
+
+  /**
+   * Received messages not taken yet: held for a first consumer, or queued for receive(). Text
+   * counts its UTF-16 code units. Reading pauses above `receiveHighWaterMark`.
+   */
+  get queuedAmount(): number {
+    return this.heldBytes + this.queue.bytes;
+  }
 
   /** One-shot pull of the next message; rejects WK_ERR_CLOSED once closed and nothing is queued. */
   receive(): Promise<Message> {
+    this.startPulling();
     return quiet(this.queue.receive());
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Message> {
+    this.startPulling();
     return this.queue.iterator();
   }
 
@@ -58,6 +124,14 @@ export abstract class BaseConnection implements Connection {
     // eventemitter3's listener type is computed from ConnectionEvents; the cast bridges the generic.
     const fn = listener as Parameters<typeof this.emitter.on<E>>[1];
     this.emitter.on(event, fn);
+    // On a microtask, so that on() returns (and its remover exists) before the listener runs.
+    if (event === 'message' && this.held.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      queueMicrotask(() => {
+        this.drainScheduled = false;
+        this.drainHeld();
+      });
+    }
     return () => {
       this.emitter.off(event, fn);
     };
@@ -71,8 +145,25 @@ export abstract class BaseConnection implements Connection {
   }
 
   protected deliver(message: Message): void {
-    this.queue.push(message, this.emitter.listenerCount('message') > 0);
-    this.emitter.emit('message', message);
+    if (this.held.length === 0 && !this.draining && this.hasConsumer()) this.dispatch(message);
+    else {
+      this.held.push(message);
+      this.heldBytes += messageSize(message);
+    }
+    this.updateFlow();
+  }
+
+  /** WK_ERR_BUFFER_FULL when a message of `size` bytes may not be queued now (see {@link ConnectionLimits.maxBufferedAmount}), else null. */
+  protected bufferFull(size: number): WireKitError | null {
+    const buffered = this.bufferedAmount;
+    if (buffered === 0 || buffered + size <= this.maxBufferedAmount) return null;
+    return new WireKitError('WK_ERR_BUFFER_FULL', `cannot queue ${size} bytes: ${buffered} are buffered and maxBufferedAmount is ${this.maxBufferedAmount}; wait for earlier sends`, { errno: 'ENOBUFS' });
+  }
+
+  /** From now on reading never pauses (the closing handshake must see the peer's Close); resumes it if paused. */
+  protected stopFlowControl(): void {
+    this.flowControl = false;
+    this.updateFlow();
   }
 
   protected reportError(error: WireKitError): void {
@@ -80,13 +171,58 @@ export abstract class BaseConnection implements Connection {
   }
 
   /** Ends the connection (once): state closed, pending receive() calls rejected, `close` emitted, `closed` resolved. */
-  protected finish(info: CloseInfo): void {
+  protected finish(info: CloseInfo, ending?: WireKitError): void {
     if (this.closeInfo !== null) return;
     this.closeInfo = info;
+    // Messages held for a listener attached a moment ago go before the close.
+    this.drainHeld();
     this.setState('closed');
-    this.queue.end(new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code }));
+    this.queue.end(ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code }));
     // Resolved before the event, so that a throwing `close` listener cannot leave `closed` pending.
     this.resolveClosed(info);
     this.emitter.emit('close', info);
+  }
+
+  private hasConsumer(): boolean {
+    return this.queue.isPulling || this.emitter.listenerCount('message') > 0;
+  }
+
+  private dispatch(message: Message): void {
+    this.queue.push(message, this.emitter.listenerCount('message') > 0);
+    this.emitter.emit('message', message);
+  }
+
+  private startPulling(): void {
+    this.queue.startPulling();
+    this.drainHeld();
+  }
+
+  /** Hands held messages to the consumers, in order, while there are any (a listener may remove itself). */
+  private drainHeld(): void {
+    if (this.draining) return;
+    this.draining = true;
+    let index = 0;
+    try {
+      while (index < this.held.length && this.hasConsumer()) {
+        const message = this.held[index++]!;
+        this.heldBytes -= messageSize(message);
+        this.dispatch(message);
+      }
+    } finally {
+      this.held.splice(0, index);
+      this.draining = false;
+    }
+    this.updateFlow();
+  }
+
+  private updateFlow(): void {
+    const queued = this.queuedAmount;
+    if (!this.readingPaused && this.flowControl && queued > this.receiveHighWaterMark) {
+      this.readingPaused = true;
+      this.pauseReading();
+    } else if (this.readingPaused && (!this.flowControl || queued <= this.receiveHighWaterMark / 2)) {
+      this.readingPaused = false;
+      this.resumeReading();
+    }
   }
 }

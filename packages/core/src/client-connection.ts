@@ -1,4 +1,5 @@
-import { ClientHandshake, WireKitUsageError, type ClientHandshakeResult } from '@wirekit/protocol';
+import { ClientHandshake, WireKitUsageError, type Allocator, type ClientHandshakeResult } from '@wirekit/protocol';
+import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { ConnectOptions } from './connection.js';
@@ -6,7 +7,7 @@ import { EngineConnection, type HandshakeOutcome } from './engine-connection.js'
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
 /** Options of {@link openClientConnection}: the common connect options plus what core cannot choose for the platform. */
-export interface ClientConnectionOptions extends ConnectOptions {
+export interface ClientConnectionOptions extends ConnectOptions, ConnectionLimits {
   /** The server's ws:, wss:, http: or https: URL. */
   readonly url: string;
   /** Cryptographically random bytes (handshake nonce, masking keys); e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))`. */
@@ -22,6 +23,8 @@ export interface ClientConnectionOptions extends ConnectOptions {
   readonly skipHandshake?: boolean;
   /** Outgoing messages larger than this are fragmented; defaults to no fragmentation. */
   readonly fragmentSize?: number;
+  /** Buffer allocator for the engine's large buffers; Node transports pass `Buffer.allocUnsafe`. */
+  readonly allocate?: Allocator;
 }
 
 /**
@@ -33,7 +36,8 @@ const DEFAULT_CONNECT_TIMEOUT = 30_000;
 /**
  * Runs the client side of the opening handshake (RFC 6455 §4.1) over a connected channel and
  * resolves with the open {@link EngineConnection}. Bytes the server sent right after its 101
- * are fed to the engine.
+ * are fed to the engine; the messages they hold wait for the caller's first consumer (a
+ * `message` listener, receive() or an iterator), so that none is lost before it can listen.
  *
  * On failure the channel is destroyed and the promise rejects with a {@link WireKitError}:
  * WK_ERR_HANDSHAKE_STATUS (with `status`) for a refusal, WK_ERR_HANDSHAKE_ACCEPT and the other
@@ -72,6 +76,9 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
       ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
       ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
+      ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
+      ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
+      ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
       ...(pending === null ? {} : { handshake: { receive: (chunk: Uint8Array) => outcome(pending.receive(chunk)) } }),
     });
   } catch (error) {

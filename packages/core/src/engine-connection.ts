@@ -9,7 +9,7 @@ import {
   type Extension,
   type Role,
 } from '@wirekit/protocol';
-import { BaseConnection, quiet, rejected } from './base-connection.js';
+import { BaseConnection, quiet, rejected, type ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, ConnectionState, Message } from './connection.js';
@@ -37,8 +37,8 @@ export interface PendingHandshake {
   receive(chunk: Uint8Array): HandshakeOutcome | null;
 }
 
-/** Options of an {@link EngineConnection}. */
-export interface EngineConnectionOptions {
+/** Options of an {@link EngineConnection}, with its memory limits ({@link ConnectionLimits}). */
+export interface EngineConnectionOptions extends ConnectionLimits {
   readonly role: Role;
   readonly url: string;
   /** Masking keys; required for clients (RFC 6455 §5.3). */
@@ -97,14 +97,17 @@ export class EngineConnection extends BaseConnection {
   private engineClose: CloseInfo | null = null;
   private closeTimer: unknown = null;
   private failure: WireKitError | null = null;
+  /** What pending operations fail with when the connection ends, when close() was given one. */
+  private ending: WireKitError | null = null;
   private channelClosed = false;
 
   /**
    * Binds `channel` at once; the connection is `connecting` until the handshake is settled.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a client without `random`, or a bad `closeTimeout`.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a client without `random`, or a bad
+   *   `closeTimeout`, `receiveHighWaterMark` or `maxBufferedAmount`.
    */
   constructor(channel: ByteChannel, options: EngineConnectionOptions) {
-    super('connecting');
+    super('connecting', options);
     if (options.role === 'client' && typeof options.random !== 'function') {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a client connection needs `random` for masking keys (RFC 6455 §5.3)');
     }
@@ -177,8 +180,10 @@ export class EngineConnection extends BaseConnection {
 
   /**
    * Sends one message, a string as Text and bytes as Binary; resolves when its bytes are
-   * handed to the OS. Rejects WK_ERR_NOT_OPEN (domain usage) unless open, and WK_ERR_CLOSED
-   * if the connection closes first. A send nobody awaits never causes an unhandled rejection.
+   * handed to the OS. Rejects WK_ERR_NOT_OPEN (domain usage) unless open, WK_ERR_BUFFER_FULL
+   * when it would take bufferedAmount past `maxBufferedAmount` (nothing is sent), and
+   * WK_ERR_CLOSED if the connection closes first. A send nobody awaits never causes an
+   * unhandled rejection.
    * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for data that is not a string or
    *   Uint8Array; WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
    */
@@ -223,16 +228,21 @@ export class EngineConnection extends BaseConnection {
    * Starts the closing handshake and resolves with how the connection closed. While
    * connecting it aborts (1006); once closing or closed it just returns {@link closed}.
    * If the peer's Close does not arrive within `closeTimeout`, WK_ERR_CLOSE_TIMEOUT is
-   * reported, the transport destroyed, and the connection closes with 1006.
+   * reported, the transport destroyed, and the connection closes with 1006. Reading resumes
+   * if it was paused (`receiveHighWaterMark`), so that the peer's Close is seen.
+   * @param ending what receive(), ping() and sends still pending when the connection ends
+   *   reject with, instead of WK_ERR_CLOSED (a server shutting down passes WK_ERR_SERVER_CLOSED).
    * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE (1005, 1006, 1015, reserved codes),
    *   WK_ERR_CLOSE_REASON_TOO_LONG (over 123 bytes), whatever the state.
    */
-  close(code?: number, reason?: string): Promise<CloseInfo> {
+  close(code?: number, reason?: string, ending?: WireKitError): Promise<CloseInfo> {
     encodeClosePayload(code, reason);
+    if (ending !== undefined && this.state !== 'closed') this.ending ??= ending;
     if (this.state === 'connecting') this.terminate();
     else if (this.state === 'open' && this.engine !== null) {
       this.setState('closing');
       this.engine.close(code, reason);
+      this.stopFlowControl();
       this.armCloseTimer();
     }
     return this.closed;
@@ -253,8 +263,10 @@ export class EngineConnection extends BaseConnection {
     }
     const engine = this.engine;
     if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
-    let ticket!: SendTicket;
     const size = typeof data === 'string' ? utf8Length(data) : data.length;
+    const full = this.bufferFull(size);
+    if (full !== null) return rejected(full);
+    let ticket!: SendTicket;
     const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject })));
     this.tickets.add(ticket);
     this.pendingBytes += size;
@@ -369,10 +381,18 @@ export class EngineConnection extends BaseConnection {
     if (this.closeTimer !== null) this.clock.clearTimeout(this.closeTimer);
     this.closeTimer = null;
     const info = this.engineClose ?? ABNORMAL;
-    const closed = new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code})`, { closeCode: info.code });
+    const closed = this.ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
     this.pings.fail(closed);
     for (const ticket of [...this.tickets]) this.settleTicket(ticket, closed);
-    this.finish(info);
+    this.finish(info, closed);
+  }
+
+  protected pauseReading(): void {
+    this.channel.pause();
+  }
+
+  protected resumeReading(): void {
+    this.channel.resume();
   }
 }
 

@@ -61,6 +61,8 @@ export const errorCodes = {
   WK_ERR_CLOSED: { closeCode: null, domain: 'websocket', description: 'The connection closed while a receive() or ping() was pending; the error carries the close code.' },
   WK_ERR_CLOSE_TIMEOUT: { closeCode: 1006, domain: 'websocket', description: "The peer's Close frame did not arrive within closeTimeout; the transport was destroyed." },
   WK_ERR_PING_TIMEOUT: { closeCode: 1006, domain: 'websocket', description: 'keepAlive: a pong did not arrive within its timeout; the connection was terminated.' },
+  WK_ERR_SERVER_CLOSED: { closeCode: 1001, domain: 'websocket', description: 'The server shut down (1001 Going Away): receive(), ping() and sends pending on its connections fail with this code instead of WK_ERR_CLOSED.' },
+  WK_ERR_BUFFER_FULL: { closeCode: null, domain: 'posix', description: 'send() refused: the message would take bufferedAmount past maxBufferedAmount (errno ENOBUFS); nothing of it was sent and the connection stays open.' },
   WK_ERR_UNSUPPORTED: { closeCode: null, domain: 'usage', description: 'The operation does not exist on this transport (ping() on a framed TCP stream, for example).' },
   WK_ERR_OUTBOX_FULL: { closeCode: null, domain: 'usage', description: "reconnecting(): a message sent while disconnected did not fit the outbox's bounds, or was dropped from it by the 'drop-oldest' policy." },
   // Codec service.

@@ -1,5 +1,5 @@
 import { encodeClosePayload, WireKitUsageError } from '@wirekit/protocol';
-import { BaseConnection, quiet, rejected } from './base-connection.js';
+import { BaseConnection, quiet, rejected, type ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Connection, Message } from './connection.js';
@@ -7,8 +7,8 @@ import type { MessageFramer } from './message-framer.js';
 import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
-/** Options of {@link framedConnection}. */
-export interface FramedConnectionOptions {
+/** Options of {@link framedConnection}, with its memory limits ({@link ConnectionLimits}). */
+export interface FramedConnectionOptions extends ConnectionLimits {
   /** What `connection.url` reports, e.g. `tcp://127.0.0.1:7000`. */
   readonly url: string;
   /**
@@ -39,7 +39,7 @@ class FramedConnection extends BaseConnection {
     private readonly framer: MessageFramer,
     private readonly options: FramedConnectionOptions,
   ) {
-    super('open');
+    super('open', options);
     this.url = options.url;
     this.clock = options.clock ?? systemClock;
     this.closeTimeout = options.closeTimeout ?? 5_000;
@@ -61,8 +61,10 @@ class FramedConnection extends BaseConnection {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
     }
     if (this.state !== 'open') return rejected(new WireKitError('WK_ERR_NOT_OPEN', `the connection is ${this.state}`, { domain: 'usage' }));
-    const chunks = this.framer.encode(typeof data === 'string' ? encoder.encode(data) : data);
     const size = typeof data === 'string' ? utf8Length(data) : data.length;
+    const full = this.bufferFull(size);
+    if (full !== null) return rejected(full);
+    const chunks = this.framer.encode(typeof data === 'string' ? encoder.encode(data) : data);
     this.pendingBytes += size;
     return quiet(
       new Promise<void>((resolve, reject) => {
@@ -86,6 +88,7 @@ class FramedConnection extends BaseConnection {
       this.info = { code: code ?? 1000, reason: reason ?? '', wasClean: true };
       this.setState('closing');
       this.channel.end();
+      this.stopFlowControl();
       this.timer = this.clock.setTimeout(() => this.terminate(), this.closeTimeout);
     }
     return this.closed;
@@ -105,28 +108,34 @@ class FramedConnection extends BaseConnection {
 
   private onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
-    let result = this.framer.push(chunk);
-    while (!(result instanceof WireKitError)) {
-      if (result.length === 0) return;
-      for (const message of result) {
-        // A `message` listener may have closed the connection.
-        if (this.isClosed()) return;
-        if (this.options.messages !== 'text') {
-          this.deliver(message);
-          continue;
-        }
-        let text: string;
-        try {
-          text = decoder.decode(message);
-        } catch {
-          return this.terminate(new WireKitError('WK_ERR_INVALID_UTF8', 'a received line is not valid UTF-8'));
-        }
-        this.deliver(text);
+    const result = this.framer.push(chunk);
+    if (result instanceof WireKitError) return this.terminate(result);
+    if (result.length === 0 || !this.deliverAll(result)) return;
+    // A failure after the messages returned comes with the next push (MessageFramer's contract).
+    // Asked once: a framer that completes a message on every empty push must not loop forever.
+    const after = this.framer.push(new Uint8Array(0));
+    if (after instanceof WireKitError) this.terminate(after);
+    else this.deliverAll(after);
+  }
+
+  /** Delivers messages in order; false once the connection closed (a listener may close it) or failed. */
+  private deliverAll(messages: readonly Uint8Array[]): boolean {
+    for (const message of messages) {
+      if (this.isClosed()) return false;
+      if (this.options.messages !== 'text') {
+        this.deliver(message);
+        continue;
       }
-      // A failure after the messages returned comes with the next push (MessageFramer's contract).
-      result = this.framer.push(new Uint8Array(0));
+      let text: string;
+      try {
+        text = decoder.decode(message);
+      } catch {
+        this.terminate(new WireKitError('WK_ERR_INVALID_UTF8', 'a received line is not valid UTF-8'));
+        return false;
+      }
+      this.deliver(text);
     }
-    this.terminate(result);
+    return !this.isClosed();
   }
 
   /** The peer ended its side: a clean end of the stream (1005, no status: TCP has none to give). */
@@ -142,6 +151,14 @@ class FramedConnection extends BaseConnection {
     const error = toWireKitError(cause);
     this.reportError(error);
     this.info = { code: 1006, reason: '', wasClean: false };
+  }
+
+  protected pauseReading(): void {
+    this.channel.pause();
+  }
+
+  protected resumeReading(): void {
+    this.channel.resume();
   }
 
   private settle(): void {
@@ -160,6 +177,6 @@ class FramedConnection extends BaseConnection {
  * framing error (oversize) as the error's close code (1009), after an `error` event.
  * `ping()` rejects WK_ERR_UNSUPPORTED: the stream has no ping.
  */
-export function framedConnection(channel: ByteChannel, framer: MessageFramer, options: FramedConnectionOptions): Connection {
+export function framedConnection(channel: ByteChannel, framer: MessageFramer, options: FramedConnectionOptions): Connection & { readonly queuedAmount: number } {
   return new FramedConnection(channel, framer, options);
 }

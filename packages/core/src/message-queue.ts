@@ -1,40 +1,69 @@
 import type { Message } from './connection.js';
-import { WireKitError } from './wirekit-error.js';
+import type { WireKitError } from './wirekit-error.js';
 
 type Waiter = { readonly resolve: (message: Message) => void; readonly reject: (error: WireKitError) => void };
+
+/** What a queued message costs: its bytes, or its UTF-16 code units for text (what V8 keeps, at most). */
+export function messageSize(message: Message): number {
+  return message.length;
+}
 
 /**
  * The pull side of a connection: `receive()` and `for await`. A message that arrives with a
  * receive() pending goes to it; otherwise it is queued for the next one.
  *
- * The queue is unbounded (as URLSessionWebSocketTask's): a reader that stops pulling lets it
- * grow. So that event-only users never grow it, a message is queued only while pulling is in
- * use (receive() or an iterator was used at least once) or while nobody listens to `message`
- * events; once a connection is pulled from, every later message is queued until read.
+ * Once pulling is in use (receive() or an iterator was used at least once), every message is
+ * queued until read; before that, only while nobody listens to `message` events. The queue
+ * counts its bytes ({@link bytes}) and calls `onTake` when a message leaves it, so that the
+ * connection can pause reading while it is full (see BaseConnection).
  */
 export class MessageQueue {
-  private readonly items: Message[] = [];
+  /** Queued messages from `head` on; slots before it are cleared, so that read messages can be collected. */
+  private items: Array<Message | undefined> = [];
+  private head = 0;
+  private queuedBytes = 0;
   private readonly waiters: Waiter[] = [];
   private ended: WireKitError | null = null;
   private pulling = false;
 
+  constructor(private readonly onTake: () => void = () => undefined) {}
+
   /** Messages waiting for a receive(). */
   get size(): number {
-    return this.items.length;
+    return this.items.length - this.head;
   }
 
-  /** Offers a message; `hasListeners` tells whether a `message` event listener will get it. */
+  /** The size of the queued messages (see {@link messageSize}). */
+  get bytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Whether receive() or an iterator has been used. */
+  get isPulling(): boolean {
+    return this.pulling;
+  }
+
+  startPulling(): void {
+    this.pulling = true;
+  }
+
+  /**
+   * Offers a message; `hasListeners` tells whether a `message` event listener will get it.
+   * After the end it is still queued: the connection hands over messages it held for a consumer.
+   */
   push(message: Message, hasListeners: boolean): void {
-    if (this.ended !== null) return;
     const waiter = this.waiters.shift();
     if (waiter !== undefined) waiter.resolve(message);
-    else if (this.pulling || !hasListeners) this.items.push(message);
+    else if (this.pulling || !hasListeners) {
+      this.items.push(message);
+      this.queuedBytes += messageSize(message);
+    }
   }
 
   /** The next message; queued messages are still delivered after the end, then `error` rejects. */
   receive(): Promise<Message> {
     this.pulling = true;
-    if (this.items.length > 0) return Promise.resolve(this.items.shift()!);
+    if (this.size > 0) return Promise.resolve(this.take());
     if (this.ended !== null) return Promise.reject(this.ended);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
@@ -47,9 +76,9 @@ export class MessageQueue {
   }
 
   /**
-   * An iterator over the messages, ending (done) when the queue ends with WK_ERR_CLOSED and
-   * throwing any other ending error. Breaking out of a `for await` stops this iterator only;
-   * the connection stays open.
+   * An iterator over the messages, ending (done) when the queue has ended, whatever ended it
+   * (WK_ERR_CLOSED, or the error a server shutdown gives). Breaking out of a `for await` stops
+   * this iterator only; the connection stays open.
    */
   iterator(): AsyncIterator<Message> {
     this.pulling = true;
@@ -61,7 +90,7 @@ export class MessageQueue {
           return { done: false, value: await this.receive() };
         } catch (error) {
           finished = true;
-          if (error instanceof WireKitError && error.code === 'WK_ERR_CLOSED') return { done: true, value: undefined };
+          if (error === this.ended) return { done: true, value: undefined };
           throw error;
         }
       },
@@ -70,5 +99,22 @@ export class MessageQueue {
         return Promise.resolve({ done: true, value: undefined });
       },
     };
+  }
+
+  /** Removes the first message (O(1); the array is compacted once half of it is spent). */
+  private take(): Message {
+    const message = this.items[this.head]!;
+    this.items[this.head] = undefined;
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    this.queuedBytes -= messageSize(message);
+    this.onTake();
+    return message;
   }
 }

@@ -1,10 +1,11 @@
 import type { Allocator, Extension } from '@wirekit/protocol';
+import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import type { Clock } from './clock.js';
 import { EngineConnection } from './engine-connection.js';
 
 /** Options of {@link acceptServerConnection}: what `acceptUpgrade` negotiated, and the connection's limits. */
-export interface ServerConnectionOptions {
+export interface ServerConnectionOptions extends ConnectionLimits {
   /** The request URL as the server sees it (e.g. `ws://host/path`), for `connection.url`. */
   readonly url: string;
   /** The selected subprotocol, or '' (AcceptedUpgrade.protocol). */
@@ -31,7 +32,8 @@ export interface ServerConnectionOptions {
 /**
  * Wraps a channel on which the server has already written its 101 response (built with
  * protocol's `acceptUpgrade`) into an open {@link EngineConnection}; the remainder, if any, is
- * fed to the engine at once. Being the server, it ends the transport right after the closing
+ * fed to the engine at once, and the messages it holds wait for the caller's first consumer
+ * (a `message` listener, receive() or an iterator), so none is lost. Being the server, it ends the transport right after the closing
  * handshake (RFC 6455 §7.1.1).
  *
  * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a bad `closeTimeout` or limit.
@@ -46,6 +48,8 @@ export function acceptServerConnection(channel: ByteChannel, options: ServerConn
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
     ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
+    ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
+    ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
   });
   connection.establish({
     protocol: options.protocol,

@@ -24,6 +24,20 @@ describe('openClientConnection()', () => {
     expect(server.url).toBe('ws://test.local/chat');
   });
 
+  it('hands the allocate option to the engine, as acceptServerConnection does', async () => {
+    const sizes = { client: [] as number[], server: [] as number[] };
+    const counting = (side: 'client' | 'server') => (size: number): Uint8Array => {
+      sizes[side].push(size);
+      return new Uint8Array(size);
+    };
+    const { client, server } = await connectPair({ allocate: counting('client'), fragmentSize: 40_000 }, { connection: { allocate: counting('server') } });
+    await client.send(new Uint8Array(100_000).fill(7));
+    expect(await server.receive()).toEqual(new Uint8Array(100_000).fill(7));
+    // The client masks large frames into allocated buffers; the server joins the fragments into one.
+    expect(sizes.client.some((size) => size >= 40_000)).toBe(true);
+    expect(sizes.server.some((size) => size >= 100_000)).toBe(true);
+  });
+
   it('feeds bytes sent right after the 101 to the engine', async () => {
     const first = encodeFrame({ opcode: Opcode.Text, payload: text.encode('welcome'), fin: true, mask: null });
     const { client } = await connectPair({}, { after: Uint8Array.from(first.flatMap((part) => [...part])) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framedConnection, LengthPrefixFramer, LineFramer, memoryChannelPair, type WireKitError } from '../src/index.js';
+import { framedConnection, LengthPrefixFramer, LineFramer, memoryChannelPair, WireKitError, type MessageFramer } from '../src/index.js';
 import { FakeClock } from './support/fake-clock.js';
 import { next } from './support/pair.js';
 
@@ -90,5 +90,39 @@ describe('framedConnection()', () => {
   it('throws WK_ERR_INVALID_CLOSE_CODE for close(1005), as a WebSocket would', () => {
     const { client } = pair(() => new LineFramer());
     expect(() => client.close(1005)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_CLOSE_CODE' }));
+  });
+
+  it('asks a framer once for what follows a chunk, so one that completes a message on every empty push cannot loop', async () => {
+    let pushes = 0;
+    // Misbehaves: an empty push yields an empty message. Bounded, so that a loop ends in a failure rather than a hang.
+    const greedy: MessageFramer = {
+      encode: (message) => [message],
+      push: (chunk) => (++pushes > 100 ? new WireKitError('WK_ERR_MESSAGE_TOO_LARGE', 'looped') : [chunk]),
+    };
+    const [a, b] = memoryChannelPair();
+    const reader = framedConnection(a, greedy, { url: 'tcp://a' });
+    const writer = framedConnection(b, { encode: (message) => [message], push: (chunk) => (chunk.length === 0 ? [] : [chunk]) }, { url: 'tcp://b' });
+    await writer.send(Uint8Array.of(7));
+    expect(await reader.receive()).toEqual(Uint8Array.of(7));
+    expect(await reader.receive()).toEqual(new Uint8Array(0));
+    expect(pushes).toBe(2);
+    expect(reader.state).toBe('open');
+  });
+
+  it('refuses a send past maxBufferedAmount with WK_ERR_BUFFER_FULL', async () => {
+    const [a] = memoryChannelPair();
+    const connection = framedConnection(a, new LineFramer(), { url: 'tcp://a', maxBufferedAmount: 10 });
+    void connection.send('12345678');
+    await expect(connection.send('123')).rejects.toMatchObject({ code: 'WK_ERR_BUFFER_FULL' });
+  });
+
+  it('pauses reading past receiveHighWaterMark and loses nothing once read', async () => {
+    const [a, b] = memoryChannelPair();
+    const reader = framedConnection(a, new LengthPrefixFramer(), { url: 'tcp://a', receiveHighWaterMark: 300 });
+    const writer = framedConnection(b, new LengthPrefixFramer(), { url: 'tcp://b' });
+    for (let index = 0; index < 10; index++) void writer.send(new Uint8Array(100).fill(index));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reader.queuedAmount).toBe(400);
+    for (let index = 0; index < 10; index++) expect(await reader.receive()).toEqual(new Uint8Array(100).fill(index));
   });
 });

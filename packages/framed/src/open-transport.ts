@@ -24,6 +24,8 @@ export const DEFAULT_CONNECT_TIMEOUT = 30_000;
 
 /** Node's CSPRNG, for Sec-WebSocket-Key and masking keys. */
 export const nodeRandom = (size: number): Uint8Array => new Uint8Array(randomBytes(size));
+/** Node's pooled, uninitialised allocation for the engine's frame buffers (every byte is written before use). */
+export const nodeAllocate = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 /** Node's SHA-1, for Sec-WebSocket-Accept. */
 export const nodeSha1 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha1').update(data).digest());
 
@@ -67,6 +69,7 @@ export async function openWebSocket(
     url: target.url,
     random: nodeRandom,
     sha1: nodeSha1,
+    allocate: nodeAllocate,
     clock,
     connectTimeout,
   });

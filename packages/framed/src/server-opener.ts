@@ -4,7 +4,7 @@ import { acceptUpgrade, assertNever, rejectUpgrade, ServerHandshake, type Upgrad
 import type { TransportOpener } from './client-opener.js';
 import type { NWParameters } from './nw-parameters.js';
 import type { NWProtocolWebSocket, NWWebSocketResponse } from './nw-protocol-websocket.js';
-import { nodeSha1, streamFramer, type OpenedTransport } from './open-transport.js';
+import { nodeAllocate, nodeSha1, streamFramer, type OpenedTransport } from './open-transport.js';
 
 /** The subprotocol a server selects by default: the client's first that the server supports. */
 function defaultResponse(request: UpgradeRequest, options: NWProtocolWebSocket.Options): NWWebSocketResponse {
@@ -63,6 +63,7 @@ function acceptWebSocket(socket: Socket, options: NWProtocolWebSocket.Options, u
         remainder,
         autoPong: options.autoReplyPing,
         clock,
+        allocate: nodeAllocate,
         ...(options.maximumMessageSize === undefined ? {} : { maxMessageSize: options.maximumMessageSize }),
       });
       resolve({ kind: 'websocket', connection, socket });
@@ -90,7 +91,7 @@ export function serverOpener(socket: Socket, parameters: NWParameters, url: stri
       case 'websocket':
         if (stack.options.skipHandshake) {
           // Coordinated peers: frames from the first byte, no HTTP upgrade to read.
-          const connection = acceptServerConnection(socketChannel(socket), { url, protocol: '', extensions: [], extensionsHeader: '', autoPong: stack.options.autoReplyPing, clock });
+          const connection = acceptServerConnection(socketChannel(socket), { url, protocol: '', extensions: [], extensionsHeader: '', autoPong: stack.options.autoReplyPing, clock, allocate: nodeAllocate });
           return { kind: 'websocket', connection, socket };
         }
         return acceptWebSocket(socket, stack.options, url, signal, parameters.tcpOptions.connectionTimeout * 1000, clock);

@@ -1,5 +1,5 @@
 import { WireKitError } from '@wirekit/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connect } from '../src/index.js';
 import { within } from './support/harness.js';
 import { freePort, tcpServer, wsServer, type TcpServer, type WsServer } from './support/servers.js';
@@ -31,6 +31,21 @@ describe('connect()', () => {
     expect(await within(connection.receive())).toBe('ping?');
     const info = await within(connection.close(1000, 'done'));
     expect(info).toEqual({ code: 1000, reason: 'done', wasClean: true });
+  });
+
+  it("gives the engine Node's Buffer.allocUnsafe for its large buffers (the client masks into one)", async () => {
+    ws = await wsServer({ echo: false });
+    const connection = await within(connect(`${ws.url}/alloc`));
+    const spy = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      // Synchronous: the engine masks inside send(), before any I/O (and the ws server) can run.
+      const sent = connection.send(new Uint8Array(1024 * 1024));
+      expect(spy.mock.calls.some(([size]) => size >= 1024 * 1024)).toBe(true);
+      await within(sent);
+    } finally {
+      spy.mockRestore();
+    }
+    await within(connection.close(1000));
   });
 
   it('rejects with WK_ERR_CONNECTION_REFUSED (posix ECONNREFUSED) when nothing listens', async () => {

@@ -65,6 +65,17 @@ export interface WireKitServerOptions {
   /** Largest message a client may send. Defaults to the engine's (64 MiB), so a limit is defined once. */
   readonly maxMessageSize?: number;
   /**
+   * Per connection: the largest `bufferedAmount`; a send past it rejects with WK_ERR_BUFFER_FULL
+   * (broadcast lists that connection as failed). Defaults to core's (64 MiB), defined once; with
+   * many clients, set it lower, since it bounds what one slow client can cost.
+   */
+  readonly maxBufferedAmount?: number;
+  /**
+   * Per connection: bytes of received messages the application has not taken beyond which the
+   * server stops reading that client (TCP then slows it down). Defaults to core's (1 MiB).
+   */
+  readonly receiveHighWaterMark?: number;
+  /**
    * Open connections plus handshakes in progress beyond which a new upgrade is refused with 503.
    * Defaults to unlimited, because only the application knows its capacity; set it in production.
    */

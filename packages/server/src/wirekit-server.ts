@@ -8,6 +8,7 @@ import {
   socketChannel,
   systemClock,
   toWireKitError,
+  WireKitError,
   type Clock,
   type EngineConnection,
   type Message,
@@ -83,6 +84,12 @@ export class WireKitServer {
       const value = options[name];
       if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) {
         throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a non-negative number`);
+      }
+    }
+    for (const name of ['maxBufferedAmount', 'receiveHighWaterMark'] as const) {
+      const value = options[name];
+      if (value !== undefined && !(typeof value === 'number' && value > 0)) {
+        throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a number of bytes > 0`);
       }
     }
     this.#options = options;
@@ -214,10 +221,15 @@ export class WireKitServer {
     this.#emitSafely('close');
   }
 
-  /** Closes with 1001 and waits, bounded: the core closes after closeTimeout; terminate is the backstop. */
+  /**
+   * Closes with 1001 and waits, bounded: the core closes after closeTimeout; terminate is the
+   * backstop. What is pending on the connection (receive(), ping(), sends) fails with
+   * WK_ERR_SERVER_CLOSED, so that the application can tell a shutdown from a client that left with 1001.
+   */
   async #goAway(connection: EngineConnection): Promise<void> {
+    const ending = new WireKitError('WK_ERR_SERVER_CLOSED', 'The server shut down', { closeCode: CloseCode.GoingAway });
     try {
-      void connection.close(CloseCode.GoingAway, 'Server shutting down').catch(() => undefined);
+      void connection.close(CloseCode.GoingAway, 'Server shutting down', ending).catch(() => undefined);
     } catch {
       // Already closing: wait for that close instead.
     }
@@ -225,7 +237,7 @@ export class WireKitServer {
     let timer: unknown;
     const late = new Promise<void>((resolve) => {
       timer = this.#clock.setTimeout(() => {
-        connection.terminate();
+        connection.terminate(ending);
         resolve();
       }, bound);
     });
@@ -280,9 +292,6 @@ export class WireKitServer {
     (socket as Partial<Socket>).setTimeout?.(0);
     (socket as Partial<Socket>).setNoDelay?.(true);
     socket.write(accepted.response);
-    // The first frames go back into the socket rather than to the engine at once: delivered on a
-    // later tick, they reach the 'connection' listeners and sessions attached below.
-    if (head.length > 0) socket.unshift(head);
     const scheme = (socket as Partial<{ encrypted: boolean }>).encrypted === true ? 'wss' : 'ws';
     const options = this.#options;
     const connection = acceptServerConnection(socketChannel(socket), {
@@ -290,8 +299,14 @@ export class WireKitServer {
       protocol: accepted.protocol,
       extensions: accepted.extensions,
       extensionsHeader: accepted.extensionsHeader,
+      // The first frames, if the client was quick: core holds their messages for the first
+      // consumer, so the 'connection' listeners and sessions attached below get them.
+      remainder: head,
       clock: this.#clock,
+      allocate: Buffer.allocUnsafe,
       ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
+      ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
       ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
     });

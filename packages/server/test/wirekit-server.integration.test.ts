@@ -1,6 +1,6 @@
 import { createServer, get, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { EngineConnection } from '@wirekit/core';
 import { encodeFrame, Opcode } from '@wirekit/protocol';
@@ -57,6 +57,59 @@ describe('WireKitServer', () => {
         socket.write(Buffer.concat([Buffer.from(upgradeRequest('/')), ...frame]));
         expect(await early).toBe('early');
       } finally {
+        socket.destroy();
+      }
+    });
+
+    it('holds a frame sent with the request head for a message listener attached later', async () => {
+      const { server, port } = await startServer();
+      const early = within(5_000, new Promise<unknown>((resolve) => {
+        server.on('connection', (connection) => void setTimeout(() => connection.on('message', resolve), 50));
+      }), 'the early message');
+      const frame = encodeFrame({ opcode: Opcode.Text, payload: new TextEncoder().encode('held'), mask: new Uint8Array([1, 2, 3, 4]) });
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.on('error', () => undefined);
+      try {
+        socket.write(Buffer.concat([Buffer.from(upgradeRequest('/')), ...frame]));
+        expect(await early).toBe('held');
+      } finally {
+        socket.destroy();
+      }
+    });
+
+    it('refuses a send past maxBufferedAmount with WK_ERR_BUFFER_FULL and keeps the connection open', async () => {
+      const { server, url } = await startServer({ maxBufferedAmount: 1_000_000 });
+      const connected = within(5_000, new Promise<EngineConnection>((resolve) => server.on('connection', resolve)), 'connection event');
+      const ws = await openClient(url);
+      const connection = await connected;
+      const first = connection.send(new Uint8Array(600_000));
+      await expect(connection.send(new Uint8Array(600_000))).rejects.toMatchObject({ code: 'WK_ERR_BUFFER_FULL' });
+      await first;
+      expect(connection.state).toBe('open');
+      expect((await collect(ws).next(1)).map((message) => message.length)).toEqual([600_000]);
+      ws.close();
+    });
+
+    it.each(['maxBufferedAmount', 'receiveHighWaterMark'] as const)('throws WK_ERR_INVALID_ARGUMENT for a %s of 0', (name) => {
+      expect(() => new WireKitServer({ [name]: 0 })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+    });
+
+    it("gives the engine Node's Buffer.allocUnsafe to join a large message that spans reads", async () => {
+      const { server, port } = await startServer();
+      const received = within(5_000, new Promise<unknown>((resolve) => {
+        server.on('connection', (connection) => void connection.receive().then(resolve));
+      }), 'the large message');
+      const frame = encodeFrame({ opcode: Opcode.Binary, payload: new Uint8Array(1024 * 1024).fill(9), mask: new Uint8Array([1, 2, 3, 4]) });
+      const bytes = Buffer.concat([Buffer.from(upgradeRequest('/')), ...frame]);
+      const spy = vi.spyOn(Buffer, 'allocUnsafe');
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.on('error', () => undefined);
+      try {
+        socket.write(bytes);
+        expect(await received).toEqual(new Uint8Array(1024 * 1024).fill(9));
+        expect(spy.mock.calls.some(([size]) => size >= 1024 * 1024)).toBe(true);
+      } finally {
+        spy.mockRestore();
         socket.destroy();
       }
     });
@@ -284,6 +337,19 @@ describe('WireKitServer', () => {
       expect((await Promise.all(closes)).map(({ code }) => code)).toEqual([1001, 1001, 1001]);
       expect(server.connections.size).toBe(0);
       await expect(server.listen()).rejects.toMatchObject({ code: 'WK_ERR_NOT_OPEN' });
+    });
+
+    it('rejects what is pending on its connections with WK_ERR_SERVER_CLOSED (1001)', async () => {
+      const { server, url } = await startServer();
+      const connected = within(5_000, new Promise<EngineConnection>((resolve) => server.on('connection', resolve)), 'connection event');
+      const ws = await openClient(url);
+      const connection = await connected;
+      const pending = connection.receive();
+      const clientClose = closeOf(ws);
+      await within(10_000, server.close(), 'server close');
+      await expect(pending).rejects.toMatchObject({ code: 'WK_ERR_SERVER_CLOSED', closeCode: 1001 });
+      expect(await connection.closed).toMatchObject({ code: 1001, wasClean: true });
+      expect((await clientClose).code).toBe(1001);
     });
 
     it('refuses a handshake that arrives during shutdown with 503', async () => {
