@@ -1,5 +1,6 @@
 import { WireKitError, type Clock, type Connection, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
-import { isToken, WireKitUsageError } from '@wirekit/protocol';
+import { WireKitUsageError } from '@wirekit/protocol';
+import { checkProtocols, checkURL } from './validate.js';
 import { WebSocketConnection, type WebSocketConstructor } from './web-socket-connection.js';
 
 /** Options of {@link createConnect}: which WHATWG WebSocket to use. */
@@ -68,34 +69,6 @@ export function checkSupported(options: ConnectOptions): void {
 
 function unsupported(message: string): WireKitError {
   return new WireKitError('WK_ERR_UNSUPPORTED', message, { domain: 'usage' });
-}
-
-/** RFC 6455 §3: a ws:, wss:, http: or https: URL with a host and no fragment; credentials cannot be sent by a browser. */
-function checkURL(url: string | URL): string {
-  const href = url instanceof URL ? url.href : url;
-  if (typeof href !== 'string') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must be a string or a URL');
-  let parsed: URL;
-  try {
-    parsed = new URL(href);
-  } catch {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `invalid URL: ${href}`);
-  }
-  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) throw new WireKitUsageError('WK_ERR_INVALID_URL', `the URL's scheme must be ws:, wss:, http: or https:, got ${parsed.protocol}`);
-  if (parsed.hash !== '' || href.includes('#')) throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must not contain a fragment (RFC 6455 §3)');
-  if (parsed.username !== '' || parsed.password !== '') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must not contain credentials');
-  if (parsed.hostname === '') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL has no host');
-  return href;
-}
-
-/** RFC 6455 §4.1: each subprotocol is an HTTP token, offered once. */
-function checkProtocols(protocols: readonly string[]): string[] {
-  const seen = new Set<string>();
-  for (const protocol of protocols) {
-    if (typeof protocol !== 'string' || !isToken(protocol)) throw new WireKitUsageError('WK_ERR_INVALID_PROTOCOL', `invalid subprotocol ${JSON.stringify(protocol)}`);
-    if (seen.has(protocol)) throw new WireKitUsageError('WK_ERR_INVALID_PROTOCOL', `subprotocol ${protocol} is offered twice`);
-    seen.add(protocol);
-  }
-  return [...protocols];
 }
 
 function positive(value: number, what: string): number {

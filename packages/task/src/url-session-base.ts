@@ -1,6 +1,7 @@
 import { type WireKitError, type Connection, type ConnectOptions } from '@wirekit/core';
 import { WireKitUsageError } from '@wirekit/protocol';
 import { URLRequest } from './url-request.js';
+import { checkProtocols, checkURL } from './validate.js';
 import { URLSessionConfiguration } from './url-session-configuration.js';
 import { URLSessionWebSocketTask } from './web-socket-task.js';
 
@@ -42,16 +43,16 @@ export abstract class URLSessionBase {
    * Creates a suspended WebSocket task for a ws:, wss:, http: or https: URL, offering
    * `protocols`, or for a {@link URLRequest} whose header fields and timeout it uses (Swift's
    * three `webSocketTask(with:)` overloads). Call `resume()` to connect.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_URL for a string that is not a URL;
-   *   WK_ERR_INVALID_ARGUMENT after the session was invalidated.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_URL for a URL that is not ws:, wss:, http: or
+   *   https:, or has a fragment or credentials; WK_ERR_INVALID_PROTOCOL for a subprotocol that
+   *   is not a token or is offered twice; WK_ERR_INVALID_ARGUMENT after the session was invalidated.
    * @throws {WireKitError} WK_ERR_UNSUPPORTED for what the platform cannot do (header fields in a browser).
    */
   webSocketTask(target: string | URL | URLRequest, protocols: readonly string[] = []): URLSessionWebSocketTask {
     if (this.invalidated) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'the session was invalidated; create a new URLSession');
-    if (!Array.isArray(protocols) || protocols.some((protocol) => typeof protocol !== 'string')) {
-      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'protocols must be an array of strings');
-    }
+    const offered = checkProtocols(protocols);
     const request = target instanceof URLRequest ? target : new URLRequest(target);
+    checkURL(request.url);
     // Header names are case-insensitive (RFC 9110 §5.1): a request's field replaces the configuration's of any spelling.
     const merged = new URLRequest(request.url, { headers: this.configuration.httpAdditionalHeaders });
     for (const [name, value] of Object.entries(request.allHTTPHeaderFields)) merged.setValue(value, name);
@@ -60,7 +61,7 @@ export abstract class URLSessionBase {
     const task = new URLSessionWebSocketTask(this, {
       taskIdentifier: this.nextIdentifier++,
       request,
-      protocols: [...protocols],
+      protocols: offered,
       headers,
       timeoutInterval: request.timeoutInterval ?? this.configuration.timeoutIntervalForRequest,
       open: (url, options) => this.openConnection(url, options),

@@ -273,8 +273,22 @@ describe('URLSession', () => {
     expect(delegate.calls.at(-1)).toEqual(['invalid', null]);
   });
 
-  it('throws WK_ERR_INVALID_URL for a string that is not a URL', () => {
-    expect(() => new MemorySession().webSocketTask('not a url')).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_URL' }));
+  it.each(['not a url', 'ftp://memory.test/', 'ws://memory.test/#fragment'])('throws WK_ERR_INVALID_URL for %s when the task is created', (url) => {
+    expect(() => new MemorySession().webSocketTask(url)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_URL' }));
+  });
+
+  it.each([[['chat v1']], [['v1', 'v1']], [[7]]])('throws WK_ERR_INVALID_PROTOCOL for the subprotocols %j when the task is created', (protocols) => {
+    expect(() => new MemorySession().webSocketTask('ws://memory.test/', protocols as never)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
+  });
+
+  it('raises no unhandled rejection for operations nobody awaits on a completed task', async () => {
+    const task = new MemorySession().webSocketTask('ws://memory.test/');
+    task.cancel();
+    void task.send('ignored');
+    void task.receive();
+    void task.sendPing();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(task.state).toBe('completed');
   });
 });
 
