@@ -256,10 +256,15 @@ export class NWConnection {
       this.lastError ??= error;
     });
     const streamContext = stackKind.kind === 'stream' ? ContentContext.defaultStream : ContentContext.defaultMessage;
-    // Pull through receive() (not 'message' events), so that messages that arrived with the
-    // handshake's remainder, before these listeners, are not missed and order is kept.
+    // Pull through receive(), and only while a receive call waits: unread messages stay in
+    // core, which stops reading the socket past its receiveHighWaterMark. Once the connection
+    // has closed, what core still holds is moved here before the close is reported.
+    let over = false;
+    void connection.closed.then(() => (over = true));
     void (async () => {
-      for await (const message of connection) {
+      for (;;) {
+        if (!over) await Promise.race([this.inbox.demand(), connection.closed]);
+        const message = await connection.receive();
         const context = websocket ? receivedContext(typeof message === 'string' ? 'text' : 'binary') : streamContext;
         this.inbox.push(bytesOf(message), context);
       }

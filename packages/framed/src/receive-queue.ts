@@ -28,6 +28,8 @@ type Waiter =
 export class ReceiveQueue {
   private readonly items: Item[] = [];
   private readonly waiters: Waiter[] = [];
+  /** Resolvers of demand() calls, woken when a receive call waits for more than is here. */
+  private hungry: Array<() => void> = [];
   private terminal: NWError | null = null;
   private ended = false;
 
@@ -57,11 +59,30 @@ export class ReceiveQueue {
   receiveMessage(completion: NWReceiveCompletion): void {
     this.waiters.push({ kind: 'message', completion });
     this.pump();
+    this.wake();
   }
 
   receive(min: number, max: number, completion: NWReceiveCompletion): void {
     this.waiters.push({ kind: 'range', min, max, completion });
     this.pump();
+    this.wake();
+  }
+
+  /**
+   * Resolves once a receive call waits for more than is buffered here: the owner pulls the next
+   * message from the connection only then, so that unread data stays in the socket (as
+   * Network.framework reads on demand) and TCP slows the peer down.
+   */
+  demand(): Promise<void> {
+    if (this.waiters.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.hungry.push(resolve));
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0 || this.hungry.length === 0) return;
+    const hungry = this.hungry;
+    this.hungry = [];
+    for (const resolve of hungry) resolve();
   }
 
   private pump(): void {

@@ -241,4 +241,27 @@ describe('NWConnection over WebSocket (against ws)', () => {
     await until(() => viability.at(-1) === true, 5_000, 'viability true');
     expect(viability.slice(0, 2)).toEqual([false, true]);
   });
+
+  it('reads from the network only as receive calls ask, so a peer that outruns the app is held back by TCP', async () => {
+    await open();
+    await until(() => server.peers.length === 1, 5_000, 'the server side');
+    const peer = server.peers[0]!.socket;
+    const size = 512 * 1024;
+    const count = 64; // 32 MiB, far beyond the loopback socket buffers and core's 1 MiB receiveHighWaterMark
+    for (let index = 0; index < count; index++) peer.send(new Uint8Array(size).fill(index));
+    // Wait, bounded, until the pipe stalls: the ws server's unsent bytes stop changing.
+    let last = -1;
+    let steady = 0;
+    for (let poll = 0; poll < 100 && steady < 3; poll++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      steady = peer.bufferedAmount === last ? steady + 1 : 0;
+      last = peer.bufferedAmount;
+    }
+    expect(peer.bufferedAmount).toBeGreaterThan(8 * 1024 * 1024);
+    for (let index = 0; index < count; index++) {
+      const message = await receiveMessage(connection);
+      expect(message.content?.length === size && message.content[0] === index && message.content[size - 1] === index).toBe(true);
+    }
+    expect(peer.bufferedAmount).toBe(0);
+  });
 });
