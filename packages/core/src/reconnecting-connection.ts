@@ -25,8 +25,9 @@ const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
  * `open` and `state` events fire on every link; `close` and `closed` only when it ends.
  * Messages of every link arrive in one stream (`message`, receive(), `for await`).
  *
- * A message already handed to a link that then drops is not resent: its send() rejects (the
- * peer may or may not have received it), so delivery is at most once, and never silently lost.
+ * A message already handed to a link that then drops is not resent (the peer may or may not
+ * have received it): its send() settles as that link's did. Delivery is at most once, and a
+ * message is never lost silently.
  */
 export class ReconnectingConnection implements Connection {
   readonly url: string;
@@ -105,7 +106,8 @@ export class ReconnectingConnection implements Connection {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
     }
-    if (this.#phase === 'open' && this.#link !== null) return this.#link.send(data);
+    // A link that is already closing (its loss not yet handled) counts as disconnected: the message is held.
+    if (this.#phase === 'open' && this.#link !== null && this.#link.state === 'open') return this.#link.send(data);
     if (this.#stopped || this.#phase === 'closed' || this.#phase === 'closing' || this.#policy.outbox.policy === 'reject') {
       return rejected(notOpen(this.#phase === 'switching' || this.#phase === 'waiting' ? 'disconnected' : this.#state));
     }

@@ -125,6 +125,23 @@ describe('ReconnectingConnection', () => {
       await expect(connection.receive()).rejects.toMatchObject({ code: 'WK_ERR_CLOSED', closeCode: code });
     });
 
+    it('holds a message sent while the link is closing, before its loss is handled, and sends it on the next link', async () => {
+      const { connection, board, clock } = setup();
+      await open(connection);
+      const link = connection.current!;
+      const closing = next((l) => link.on('state', (state) => state === 'closing' && l(state)));
+      void board.last.server.close(1012);
+      await closing;
+      expect(connection.state).toBe('open');
+      const held = connection.send('held');
+      expect(connection.outboxSize).toBe(1);
+      await next((l) => connection.on('reconnecting', l));
+      clock.advance(500);
+      await next((l) => connection.on('reconnected', l));
+      expect(await board.last.server.receive()).toBe('held');
+      await held;
+    });
+
     it('reconnects on an application close code listed in reconnectOnCodes', async () => {
       const { connection, board } = setup({ reconnectOnCodes: [4000] });
       await open(connection);
