@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from '@wirekit/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConnect, URLSession, URLSessionConfiguration, URLSessionWebSocketTask, type WebSocketConnection } from '../src/index.browser.js';
 import { FakeWebSocket, FakeWebSocketClass } from './support/fake-web-socket.js';
 import { until } from './support/memory-session.js';
@@ -19,6 +19,7 @@ async function opened(options: Parameters<typeof connect>[1] = {}): Promise<{ co
 
 afterEach(() => {
   FakeWebSocket.instances.length = 0;
+  vi.unstubAllGlobals();
 });
 
 describe('browser connect()', () => {
@@ -42,8 +43,16 @@ describe('browser connect()', () => {
   });
 
   it('throws WK_ERR_UNSUPPORTED where there is no global WebSocket (Node 20)', () => {
-    expect('WebSocket' in globalThis).toBe(false);
+    vi.stubGlobal('WebSocket', undefined);
     expect(() => createConnect()('ws://browser.test/')).toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
+  });
+
+  it('looks the global WebSocket up at each connect, not when the factory is made', async () => {
+    const globalConnect = createConnect();
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    const pending = globalConnect('ws://browser.test/later');
+    FakeWebSocket.latest().open();
+    expect((await pending).url).toBe('ws://browser.test/later');
   });
 
   it('opens with the protocols offered and the subprotocol chosen, binaryType arraybuffer', async () => {
