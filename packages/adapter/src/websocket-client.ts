@@ -52,6 +52,8 @@ export interface WebSocketClientOptions {
    * given, as Starscream, which sends no pings of its own. Needs a transport that can ping.
    */
   readonly pingInterval?: number;
+  /** ms a keep-alive ping may wait for its pong before the connection is ended with WK_ERR_PING_TIMEOUT; keepAlive's 10 000 unless given. */
+  readonly pingTimeout?: number;
 }
 
 /** Starscream's default close code, `CloseCode.normal`: the application is done (RFC 6455 §7.4.1). */
@@ -194,7 +196,7 @@ export class WebSocketClient {
         this.emit({ type: 'error', error });
       }),
     ];
-    const stopKeepAlive = this.options.pingInterval === undefined ? () => undefined : keepAlive(connection, { interval: this.options.pingInterval, viability: (isViable) => this.emit({ type: 'viabilityChanged', isViable }) });
+    const stopKeepAlive = this.options.pingInterval === undefined ? () => undefined : keepAlive(connection, { interval: this.options.pingInterval, ...(this.options.pingTimeout === undefined ? {} : { timeout: this.options.pingTimeout }), viability: (isViable) => this.emit({ type: 'viabilityChanged', isViable }) });
     const stopWatching = watchNetwork((online) => {
       this.emit({ type: 'viabilityChanged', isViable: online });
       if (online) this.emit({ type: 'reconnectSuggested', shouldReconnect: true });

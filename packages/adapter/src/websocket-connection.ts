@@ -16,6 +16,9 @@ interface CloseEventLike {
   readonly wasClean: boolean;
 }
 
+/** The WHATWG WebSocket events the adapter listens to. */
+type WebSocketEventType = 'open' | 'message' | 'error' | 'close';
+
 /**
  * The WHATWG WebSocket surface the adapter uses: the browsers', undici's (Node ≥ 22's global),
  * Deno's and Bun's, and ws's class. Written out so that this file needs no DOM types.
@@ -29,8 +32,8 @@ export interface WebSocketLike {
   binaryType: string;
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'error' | 'close', listener: (event: never) => void): void;
-  removeEventListener(type: 'open' | 'message' | 'error' | 'close', listener: (event: never) => void): void;
+  addEventListener(type: WebSocketEventType, listener: (event: unknown) => void): void;
+  removeEventListener(type: WebSocketEventType, listener: (event: unknown) => void): void;
 }
 
 /** Options of {@link fromWebSocket}. */
@@ -67,11 +70,12 @@ export class WebSocketConnection extends AdapterConnection {
   private pollTimer: ReturnType<typeof setTimeout> | null = null;
   private pollDelay = 0;
   private readonly onOpen = (): void => this.setState('open');
-  private readonly onMessage = (event: { readonly data: unknown }): void => this.received(event.data);
+  private readonly onMessage = (event: unknown): void => this.received((event as { readonly data: unknown }).data);
   private readonly onError = (event: unknown): void => this.reportError(errorEventError(event));
-  private readonly onClose = (event: CloseEventLike): void => {
+  private readonly onClose = (event: unknown): void => {
+    const { code, reason, wasClean } = event as CloseEventLike;
     this.stopPolling();
-    this.finish({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+    this.finish({ code, reason, wasClean });
   };
 
   constructor(private readonly socket: WebSocketLike, options: WebSocketConnectionOptions = {}) {
@@ -183,12 +187,11 @@ export class WebSocketConnection extends AdapterConnection {
   }
 
   private listen(on: boolean): void {
-    const method = on ? this.socket.addEventListener : this.socket.removeEventListener;
-    const call = (type: 'open' | 'message' | 'error' | 'close', listener: (event: never) => void): void => method.call(this.socket, type, listener);
-    call('open', this.onOpen);
-    call('message', this.onMessage);
-    call('error', this.onError);
-    call('close', this.onClose);
+    const listeners: ReadonlyArray<readonly [WebSocketEventType, (event: unknown) => void]> = [['open', this.onOpen], ['message', this.onMessage], ['error', this.onError], ['close', this.onClose]];
+    for (const [type, listener] of listeners) {
+      if (on) this.socket.addEventListener(type, listener);
+      else this.socket.removeEventListener(type, listener);
+    }
   }
 }
 
