@@ -34,8 +34,9 @@ const encoder = new TextEncoder();
  *
  * Differences from Perfect, each on purpose: a read delivers one whole message (the engine
  * reassembles fragments and checks UTF-8), so `final` is always true; a completion receives the
- * error of a failed send instead of being called as if it had worked; messages that arrive
- * before a read is pending are queued, not left in the socket.
+ * error of a failed send instead of being called as if it had worked. Messages that arrive
+ * before a read is pending wait in the connection (core's queue, which stops reading the socket
+ * past its receiveHighWaterMark), so a client that outruns its session cannot fill memory.
  */
 export class PerfectWebSocket {
   /**
@@ -46,30 +47,19 @@ export class PerfectWebSocket {
   readTimeoutSeconds = -1;
   /** The underlying connection, for anything this API does not map (events, ping RTT). */
   readonly connection: EngineConnection;
-  readonly #queue: Message[] = [];
   readonly #readers: PendingRead[] = [];
   readonly #clock: Clock;
   readonly #onError: ((error: WireKitError) => void) | undefined;
-  #ended = false;
+  /** The one receive() in flight (null once the connection has ended); a read that timed out leaves it to the next read. */
+  #next: Promise<Message | null> | null = null;
+  #pumping = false;
   #fragmenting = false;
 
-  /**
-   * Subscribes to `connection` at once, so that no message is missed: create it as soon as the
-   * connection exists.
-   */
+  /** Reads pull from `connection` (its receive()); messages wait there until a read asks. */
   constructor(connection: EngineConnection, options: PerfectWebSocketOptions = {}) {
     this.connection = connection;
     this.#clock = options.clock ?? systemClock;
     this.#onError = options.onError;
-    connection.on('message', (message) => {
-      const reader = this.#readers.shift();
-      if (reader === undefined) this.#queue.push(message);
-      else reader.deliver(message);
-    });
-    connection.on('close', () => {
-      this.#ended = true;
-      for (const reader of this.#readers.splice(0)) reader.deliver(null);
-    });
   }
 
   /** Whether the connection is open (Perfect's `isConnected`). */
@@ -130,9 +120,6 @@ export class PerfectWebSocket {
   }
 
   #read(deliver: (message: Message | null) => void): void {
-    const queued = this.#queue.shift();
-    if (queued !== undefined) return void queueMicrotask(() => deliver(queued));
-    if (this.#ended) return void queueMicrotask(() => deliver(null));
     const reader: PendingRead = {
       deliver: (message) => {
         if (reader.timer !== undefined) this.#clock.clearTimeout(reader.timer);
@@ -152,6 +139,33 @@ export class PerfectWebSocket {
       }, seconds * 1000);
     }
     this.#readers.push(reader);
+    void this.#pump();
+  }
+
+  /** Hands messages to waiting reads, in order, pulling one at a time; after the end every read gets null. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#readers.length > 0) {
+        this.#next ??= this.connection.receive().then(
+          (message) => message,
+          () => null,
+        );
+        const message = await this.#next;
+        if (message === null) {
+          for (const reader of this.#readers.splice(0)) reader.deliver(null);
+          return;
+        }
+        const reader = this.#readers.shift();
+        // Every read timed out meanwhile: the message stays in #next for the next read.
+        if (reader === undefined) return;
+        this.#next = null;
+        reader.deliver(message);
+      }
+    } finally {
+      this.#pumping = false;
+    }
   }
 
   #send(data: Message, final: boolean, completion: SendCompletion | undefined): void {

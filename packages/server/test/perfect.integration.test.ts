@@ -146,4 +146,24 @@ describe('Perfect-style routes and sessions', () => {
     expect(connectedAfterClose).toBe(false);
     await closeOf(ws).catch(() => undefined);
   });
+
+  it('leaves unread messages in the connection, whose receiveHighWaterMark holds the client back', async () => {
+    let socket: PerfectWebSocket | undefined;
+    const routes = new Routes();
+    routes.add('/lazy', new WebSocketHandler(() => sessionOf((s) => (socket = s))));
+    const { url } = await startServer({ routes, receiveHighWaterMark: 256 * 1024 });
+    const ws = await openClient(`${url}/lazy`, ['echo']);
+    const size = 64 * 1024;
+    const count = 64; // 4 MiB offered while the session reads nothing
+    for (let index = 0; index < count; index++) ws.send(new Uint8Array(size).fill(index));
+    await within(5_000, (async () => {
+      while (socket === undefined || socket.connection.queuedAmount <= 256 * 1024) await new Promise((resolve) => setTimeout(resolve, 10));
+    })(), 'the connection to hold back');
+    expect(socket!.connection.queuedAmount).toBeLessThanOrEqual(256 * 1024 + 3 * size);
+    for (let index = 0; index < count; index++) {
+      const bytes = await within(5_000, new Promise<Uint8Array | null>((resolve) => socket!.readBytesMessage((data) => resolve(data))), 'a read');
+      expect(bytes?.length === size && bytes[0] === index && bytes[size - 1] === index).toBe(true);
+    }
+    ws.close();
+  });
 });
