@@ -6,18 +6,32 @@ import { WebSocketConnection, type WebSocketLike } from './websocket-connection.
 /** A WHATWG WebSocket constructor: `globalThis.WebSocket`, undici's, Deno's, Bun's, or ws's class. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
+/** Options of {@link connectWebSocket}. */
+export interface ConnectWebSocketOptions {
+  /**
+   * Pass `{ protocols, headers }` as the constructor's second argument instead of the list of
+   * subprotocols: the non-standard WebSocketInit that undici (Node ≥ 22's global), Deno and Bun
+   * accept, which lets `headers` and `origin` through. Browsers and ws's class do not accept it.
+   * Default false (the WHATWG signature).
+   */
+  readonly requestInit?: boolean;
+}
+
+/** The constructor form undici, Deno and Bun accept besides the standard one. */
+type InitConstructor = new (url: string, init: { protocols: string[]; headers: Record<string, string> }) => WebSocketLike;
+
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 
 /**
  * The options a WHATWG WebSocket cannot honour, and why: the constructor takes a URL and
  * subprotocols only. Each is refused with WK_ERR_UNSUPPORTED rather than ignored.
  */
-function refuseUnsupported(options: ConnectOptions): void {
+function refuseUnsupported(options: ConnectOptions, requestInit: boolean): void {
   const why = (what: string, reason: string): never => {
     throw usageError('WK_ERR_UNSUPPORTED', `${what} cannot be set on a WHATWG WebSocket: ${reason}; use connectWs in Node`);
   };
-  if (options.headers !== undefined && Object.keys(options.headers).length > 0) why('headers', 'the constructor takes no request headers');
-  if (options.origin !== undefined) why('origin', 'the platform sends the page\'s own Origin');
+  if (!requestInit && options.headers !== undefined && Object.keys(options.headers).length > 0) why('headers', 'the constructor takes no request headers (undici, Deno and Bun do with requestInit: true)');
+  if (!requestInit && options.origin !== undefined) why('origin', 'the platform sends the page\'s own Origin');
   if (options.tls !== undefined) why('tls', 'certificates are the platform\'s');
   if (options.extensions !== undefined && options.extensions.length > 0) why('extensions', 'the platform negotiates its own');
   if (options.autoPong === false) why('autoPong: false', 'the platform always answers pings');
@@ -26,8 +40,8 @@ function refuseUnsupported(options: ConnectOptions): void {
 /**
  * A WireKit factory on a WHATWG WebSocket constructor: a {@link WebSocketConnection} once the
  * socket opens. It honours protocols, connectTimeout, closeTimeout, signal and maxMessageSize
- * (checked after arrival, see {@link WebSocketConnection}); headers, origin, tls, extensions
- * and autoPong: false throw WK_ERR_UNSUPPORTED.
+ * (checked after arrival, see {@link WebSocketConnection}); tls, extensions and autoPong: false
+ * throw WK_ERR_UNSUPPORTED, and so do headers and origin unless `requestInit` is set.
  *
  * Errors: WHATWG reports a failed open as a bare `error` event, so a refused connection, a DNS
  * failure and a refused upgrade all reject with WK_ERR_TRANSPORT, unless the platform attaches
@@ -36,6 +50,7 @@ function refuseUnsupported(options: ConnectOptions): void {
  * status 403). Browsers never expose the HTTP status of a refused upgrade.
  *
  * @param WebSocketCtor the constructor; defaults to `globalThis.WebSocket`, read at each connect.
+ * @param settings see {@link ConnectWebSocketOptions}.
  * @throws {WireKitError} WK_ERR_UNSUPPORTED when no constructor is given and the platform has no
  *   global WebSocket (Node 20).
  * @example
@@ -45,7 +60,7 @@ function refuseUnsupported(options: ConnectOptions): void {
  * const connection = await connect('wss://example.com/chat', { protocols: ['chat.v1'] });
  * ```
  */
-export function connectWebSocket(WebSocketCtor?: WebSocketConstructor): (url: string | URL, options?: ConnectOptions) => Promise<WebSocketConnection> {
+export function connectWebSocket(WebSocketCtor?: WebSocketConstructor, settings: ConnectWebSocketOptions = {}): (url: string | URL, options?: ConnectOptions) => Promise<WebSocketConnection> {
   return (url, options = {}) => {
     const constructor = WebSocketCtor ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (constructor === undefined) throw usageError('WK_ERR_UNSUPPORTED', 'this platform has no global WebSocket (Node 20): pass a constructor, or use connectWs');
@@ -54,17 +69,21 @@ export function connectWebSocket(WebSocketCtor?: WebSocketConstructor): (url: st
     const connectTimeout = checkTimeout('connectTimeout', options.connectTimeout, DEFAULT_CONNECT_TIMEOUT);
     checkTimeout('closeTimeout', options.closeTimeout, 1);
     if (options.maxMessageSize !== undefined) checkTimeout('maxMessageSize', options.maxMessageSize, 1);
-    refuseUnsupported(options);
+    const requestInit = settings.requestInit === true;
+    refuseUnsupported(options, requestInit);
     if (options.signal?.aborted === true) return Promise.reject(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted before it started', { cause: options.signal.reason }));
-    return open(constructor, String(url), webSocketHref(target), protocols, options, connectTimeout);
+    const create = requestInit
+      ? (href: string) => new (constructor as unknown as InitConstructor)(href, { protocols: [...protocols], headers: { ...options.headers, ...(options.origin === undefined ? {} : { Origin: options.origin }) } })
+      : (href: string) => new constructor(href, [...protocols]);
+    return open(create, String(url), webSocketHref(target), options, connectTimeout);
   };
 }
 
-function open(constructor: WebSocketConstructor, given: string, href: string, protocols: readonly string[], options: ConnectOptions, connectTimeout: number): Promise<WebSocketConnection> {
+function open(create: (href: string) => WebSocketLike, given: string, href: string, options: ConnectOptions, connectTimeout: number): Promise<WebSocketConnection> {
   return new Promise((resolve, reject) => {
     let socket: WebSocketLike;
     try {
-      socket = new constructor(href, [...protocols]);
+      socket = create(href);
     } catch (error) {
       reject(usageError('WK_ERR_INVALID_ARGUMENT', `the WebSocket constructor refused the URL or subprotocols: ${error instanceof Error ? error.message : String(error)}`, error));
       return;

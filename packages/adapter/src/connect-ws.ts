@@ -51,6 +51,47 @@ async function loadWs(): Promise<WsConstructor> {
   throw usageError('WK_ERR_UNSUPPORTED', 'the ws package exports no WebSocket class');
 }
 
+/** The TLS socket under ws's request, as far as the pinning hook reads it. */
+interface PeerSocket {
+  readonly encrypted?: boolean;
+  getPeerCertificate?(detailed: boolean): { readonly fingerprint256: string; readonly subject: Readonly<Record<string, unknown>>; readonly raw: Uint8Array };
+  once(event: 'secureConnect', listener: () => void): unknown;
+}
+
+/** ws's request during the handshake: its headers go out with end(). */
+interface PendingRequest {
+  on(event: 'socket', listener: (socket: PeerSocket) => void): unknown;
+  end(): void;
+  destroy(error: Error): void;
+}
+
+type VerifyPeer = NonNullable<NonNullable<ConnectOptions['tls']>['verifyPeer']>;
+
+/**
+ * ws's `finishRequest` hook running `verifyPeer` once TLS is up and before the request (and
+ * any credentials in its headers) is sent; `refused` records why, for the error mapping.
+ */
+function pinningHook(verifyPeer: VerifyPeer, refused: (error: WireKitError) => void): (request: PendingRequest) => void {
+  return (request) => {
+    request.on('socket', (socket) => {
+      socket.once('secureConnect', () => {
+        const cert = socket.getPeerCertificate?.(true);
+        let verdict: boolean | Error;
+        try {
+          verdict = cert === undefined ? new Error('no peer certificate') : verifyPeer({ fingerprint256: cert.fingerprint256, subject: { ...cert.subject }, raw: new Uint8Array(cert.raw) });
+        } catch (error) {
+          verdict = error instanceof Error ? error : new Error(String(error));
+        }
+        if (verdict === true) return request.end();
+        const reason = verdict instanceof Error ? `: ${verdict.message}` : ' by the verifyPeer hook';
+        const error = new WireKitError('WK_ERR_TLS', `the server certificate was refused${reason}`, { domain: 'tls', ...(verdict instanceof Error ? { cause: verdict } : {}) });
+        refused(error);
+        request.destroy(error);
+      });
+    });
+  };
+}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -59,7 +100,8 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  * WireKit's common factory on the `ws` client (Node): a {@link WsConnection} once the server
  * accepted the upgrade. It honours protocols, headers, origin, connectTimeout (connect + TLS +
  * handshake), closeTimeout, maxMessageSize (ws's maxPayload; default 64 MiB, as the engine),
- * autoPong, signal and tls (ca, servername, rejectUnauthorized). Failures reject with a
+ * autoPong, signal and tls (ca, servername, rejectUnauthorized, and verifyPeer, run when TLS is
+ * up and before the upgrade request and its headers are sent). Failures reject with a
  * WireKitError: WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns), WK_ERR_TLS (tls),
  * WK_ERR_CONNECT_TIMEOUT, WK_ERR_ABORTED, WK_ERR_HANDSHAKE_STATUS with `status` (from ws's
  * `unexpected-response`), WK_ERR_HANDSHAKE_PROTOCOL for a subprotocol that was not offered.
@@ -70,7 +112,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  *
  * @throws {WireKitError} WK_ERR_INVALID_URL, WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_ARGUMENT
  *   (domain usage) for bad input; WK_ERR_UNSUPPORTED for WireKit `extensions` (ws runs only its
- *   own permessage-deflate: use `perMessageDeflate`) and for `tls.verifyPeer`.
+ *   own permessage-deflate: use `perMessageDeflate`), and for `tls.verifyPeer` on a ws: URL.
  * @example
  * ```ts
  * import { connectWs } from '@wirekit/adapter';
@@ -83,7 +125,7 @@ export function connectWs(url: string | URL, options: WsConnectOptions = {}): Pr
   const connectTimeout = checkTimeout('connectTimeout', options.connectTimeout, DEFAULT_CONNECT_TIMEOUT);
   const closeTimeout = checkTimeout('closeTimeout', options.closeTimeout, 5_000);
   if (options.extensions !== undefined && options.extensions.length > 0) throw usageError('WK_ERR_UNSUPPORTED', 'ws runs its own permessage-deflate only: pass perMessageDeflate: true instead of WireKit extensions');
-  if (options.tls?.verifyPeer !== undefined) throw usageError('WK_ERR_UNSUPPORTED', 'tls.verifyPeer (pinning) is not available through ws; use tls.ca');
+  if (options.tls?.verifyPeer !== undefined && (target.protocol === 'ws:' || target.protocol === 'http:')) throw usageError('WK_ERR_UNSUPPORTED', 'tls.verifyPeer needs a wss: or https: URL');
   if (options.signal?.aborted === true) return Promise.reject(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted before it started', { cause: options.signal.reason }));
   return (options.WebSocket === undefined ? loadWs() : Promise.resolve(options.WebSocket)).then((constructor) => open(constructor, String(url), target, offered, options, connectTimeout, closeTimeout));
 }
@@ -103,6 +145,9 @@ function open(constructor: WsConstructor, given: string, target: URL, offered: r
     ...(options.tls?.servername === undefined ? {} : { servername: options.tls.servername }),
     ...(options.tls?.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.tls.rejectUnauthorized }),
   };
+  let refusedPeer: WireKitError | null = null;
+  const verifyPeer = options.tls?.verifyPeer;
+  if (verifyPeer !== undefined) wsOptions.finishRequest = pinningHook(verifyPeer, (error) => (refusedPeer = error));
   return new Promise<WsConnection>((resolve, reject) => {
     let socket: ConnectingWs;
     try {
@@ -132,7 +177,8 @@ function open(constructor: WsConstructor, given: string, target: URL, offered: r
       reject(error);
     };
     const onError = (error: Error): void => {
-      if (refusedProtocol !== undefined) fail(new WireKitError('WK_ERR_HANDSHAKE_PROTOCOL', `the server selected the subprotocol ${JSON.stringify(refusedProtocol)}, which was not offered`, { domain: 'websocket', cause: error }));
+      if (refusedPeer !== null) fail(refusedPeer);
+      else if (refusedProtocol !== undefined) fail(new WireKitError('WK_ERR_HANDSHAKE_PROTOCOL', `the server selected the subprotocol ${JSON.stringify(refusedProtocol)}, which was not offered`, { domain: 'websocket', cause: error }));
       else fail(libraryError(error));
     };
     const onUpgrade = (response: UpgradeResponse): void => {

@@ -17,7 +17,8 @@ export function isNodeRuntime(runtime: Runtime = globalThis as Runtime): boolean
  * WireKit's common factory on this transport, the best for the platform: in Node, the `ws`
  * client ({@link connectWs}: headers, origin, TLS options, ping RTT, the HTTP status of a refused
  * upgrade); everywhere else (browsers, Deno, Bun, workers), the global WHATWG WebSocket
- * ({@link connectWebSocket}: no ping, no headers). The choice is made at each call.
+ * ({@link connectWebSocket}: no ping; request headers in Deno and Bun only, through their
+ * WebSocketInit). The choice is made at each call.
  *
  * @example
  * ```ts
@@ -25,5 +26,12 @@ export function isNodeRuntime(runtime: Runtime = globalThis as Runtime): boolean
  * const connection = await connect('wss://example.com/chat');
  * ```
  */
-export const connect: ConnectionFactory = (url: string | URL, options?: ConnectOptions): Promise<Connection> =>
-  isNodeRuntime() ? connectWs(url, options) : connectWebSocket()(url, options);
+export const connect: ConnectionFactory = (url: string | URL, options?: ConnectOptions): Promise<Connection> => {
+  if (isNodeRuntime()) return connectWs(url, options);
+  return connectWebSocket(undefined, { requestInit: acceptsRequestInit() })(url, options);
+};
+
+/** Deno and Bun take `new WebSocket(url, { protocols, headers })`; browsers do not. */
+function acceptsRequestInit(runtime: Runtime = globalThis as Runtime): boolean {
+  return runtime.Deno !== undefined || runtime.process?.versions?.bun !== undefined;
+}

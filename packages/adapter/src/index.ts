@@ -4,7 +4,7 @@ export { connect, isNodeRuntime } from './connect.js';
 export { connectWs } from './connect-ws.js';
 export type { WsConnectOptions, WsConstructor } from './connect-ws.js';
 export { connectWebSocket, connectGlobalWebSocket } from './connect-websocket.js';
-export type { WebSocketConstructor } from './connect-websocket.js';
+export type { ConnectWebSocketOptions, WebSocketConstructor } from './connect-websocket.js';
 
 export { AdapterConnection } from './adapter-connection.js';
 export type { AdapterConnectionOptions } from './adapter-connection.js';

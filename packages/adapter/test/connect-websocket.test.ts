@@ -114,3 +114,21 @@ describe('connectWebSocket()', () => {
     }
   });
 });
+
+describe('connectWebSocket(constructor, { requestInit: true })', () => {
+  beforeEach(() => {
+    FakeWebSocket.instances = [];
+  });
+
+  it('passes subprotocols, headers and Origin in the WebSocketInit undici, Deno and Bun accept', async () => {
+    const opening = connectWebSocket(FakeWebSocket as WebSocketConstructor, { requestInit: true })('ws://example.test/', {
+      protocols: ['chat.v1'],
+      headers: { Authorization: 'Bearer x' },
+      origin: 'http://example.test',
+    });
+    const socket = lastSocket();
+    expect(socket.protocols).toEqual({ protocols: ['chat.v1'], headers: { Authorization: 'Bearer x', Origin: 'http://example.test' } });
+    socket.open();
+    expect((await opening).state).toBe('open');
+  });
+});

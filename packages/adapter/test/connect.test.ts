@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { connect, isNodeRuntime, WsConnection } from '../src/index.js';
+import { FakeWebSocket } from './support/fake-websocket.js';
 import { startServer } from './support/ws-server.js';
 
 describe('isNodeRuntime()', () => {
@@ -22,6 +23,21 @@ describe('connect()', () => {
       connection.terminate();
     } finally {
       await server.close();
+    }
+  });
+
+  it('uses the global WebSocket in Deno, passing headers in its WebSocketInit', async () => {
+    FakeWebSocket.instances = [];
+    vi.stubGlobal('Deno', {});
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    try {
+      const opening = connect('ws://example.test/deno', { headers: { 'X-Probe': 'yes' } });
+      const socket = FakeWebSocket.instances[0]!;
+      expect(socket.protocols).toEqual({ protocols: [], headers: { 'X-Probe': 'yes' } });
+      socket.open();
+      expect((await opening).url).toBe('ws://example.test/deno');
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 });

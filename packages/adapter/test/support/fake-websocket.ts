@@ -18,7 +18,7 @@ export class FakeWebSocket implements WebSocketLike {
   readonly closeCalls: Array<[code?: number, reason?: string]> = [];
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(readonly url: string, readonly protocols: string | string[] = []) {
+  constructor(readonly url: string, readonly protocols: string | string[] | object = []) {
     FakeWebSocket.instances.push(this);
   }
 
