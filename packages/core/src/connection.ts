@@ -40,7 +40,10 @@ export interface Connection extends AsyncIterable<Message> {
   readonly bufferedAmount: number;
   /** Resolves once, when the connection is closed, however it closed. Never rejects. */
   readonly closed: Promise<CloseInfo>;
-  /** Resolves when the message's bytes are handed to the OS; rejects WK_ERR_NOT_OPEN after close. Never drops silently. */
+  /**
+   * Resolves when the message's bytes are handed to the OS; rejects WK_ERR_NOT_OPEN after close,
+   * and WK_ERR_BUFFER_FULL where the transport bounds its buffer (core's maxBufferedAmount). Never drops silently.
+   */
   send(data: Message): Promise<void>;
   /** One-shot pull of the next message, like URLSessionWebSocketTask.receive(). */
   receive(): Promise<Message>;

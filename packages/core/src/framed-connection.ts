@@ -175,7 +175,9 @@ class FramedConnection extends BaseConnection {
  * sent as UTF-8. It is open at once; `close()` ends the channel (a FIN) and resolves when the
  * peer has closed too (code given, default 1000); the peer's FIN is reported as 1005; a
  * framing error (oversize) as the error's close code (1009), after an `error` event.
- * `ping()` rejects WK_ERR_UNSUPPORTED: the stream has no ping.
+ * `ping()` rejects WK_ERR_UNSUPPORTED: the stream has no ping. The {@link ConnectionLimits}
+ * apply: reading pauses past `receiveHighWaterMark`, a send past `maxBufferedAmount` rejects
+ * with WK_ERR_BUFFER_FULL.
  */
 export function framedConnection(channel: ByteChannel, framer: MessageFramer, options: FramedConnectionOptions): Connection & { readonly queuedAmount: number } {
   return new FramedConnection(channel, framer, options);
