@@ -1,3 +1,9 @@
 // @wirekit/streams — Foundation Stream pair (InputStream/OutputStream) style for Node, a SocketRocket-like WebSocket client on it, and WHATWG stream bridges. Every export is listed by name.
 
-export {};
+export { InputStream, OutputStream, Stream } from './stream.js';
+export type { StreamDelegate, StreamPair } from './stream.js';
+export { StreamEvent, StreamPropertyKey, StreamSocketSecurityLevel, StreamStatus } from './stream-constants.js';
+export type { StreamEventCode, StreamPairOptions, StreamPropertyKeyName, StreamSocketSecurityLevelName, StreamStatusCode } from './stream-constants.js';
+
+export { streamChannel } from './stream-channel.js';
+export { connect } from './connect.js';

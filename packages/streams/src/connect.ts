@@ -1,0 +1,89 @@
+import { createHash, randomFillSync } from 'node:crypto';
+import { openClientConnection, type ByteChannel, type Connection, type ConnectionFactory, type ConnectOptions, type EngineConnection } from '@wirekit/core';
+import { WireKitUsageError } from '@wirekit/protocol';
+import { StreamSocketSecurityLevel, type StreamPairOptions } from './stream-constants.js';
+import { streamChannel } from './stream-channel.js';
+import { Stream } from './stream.js';
+
+/** Node's CSPRNG, for Sec-WebSocket-Key and masking keys. */
+const random = (length: number): Uint8Array => randomFillSync(new Uint8Array(length));
+/** Node's SHA-1, for Sec-WebSocket-Accept. */
+const sha1 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha1').update(data).digest());
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'ws:': 80, 'http:': 80, 'wss:': 443, 'https:': 443 };
+
+/** Where a WebSocket URL points, and whether it needs TLS. */
+export interface StreamTarget {
+  readonly url: URL;
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+}
+
+/**
+ * Parses a ws:, wss:, http: or https: URL.
+ * @throws {WireKitUsageError} WK_ERR_INVALID_URL for anything else.
+ */
+export function streamTarget(url: string | URL): StreamTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    throw new WireKitUsageError('WK_ERR_INVALID_URL', `not a URL: ${String(url)}`);
+  }
+  const port = DEFAULT_PORTS[parsed.protocol];
+  if (port === undefined) throw new WireKitUsageError('WK_ERR_INVALID_URL', `a WebSocket URL is ws:, wss:, http: or https:, got ${parsed.protocol}`);
+  return {
+    url: parsed,
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port === '' ? port : Number(parsed.port),
+    secure: parsed.protocol === 'wss:' || parsed.protocol === 'https:',
+  };
+}
+
+/** The channel under each connection this package opened, for {@link toWebStreams}' flow control. */
+const channels = new WeakMap<Connection, ByteChannel>();
+
+/** The stream-pair channel under `connection`, when this package opened it. */
+export function channelOf(connection: Connection): ByteChannel | undefined {
+  return channels.get(connection);
+}
+
+/**
+ * Opens a WebSocket over a fresh `Stream.getStreamsToHost` pair (TLS for wss: through
+ * `socketSecurityLevelKey` = `negotiatedSSL` and `sslSettings` = `options.tls`), with core's
+ * `openClientConnection` on a {@link streamChannel}. The streams open at once and the handshake
+ * request waits in the channel until the output stream has space, so `connectTimeout` and
+ * `signal` cover the TCP connect, TLS and the upgrade together.
+ */
+export function openStreamConnection(target: StreamTarget, options: ConnectOptions, pairOptions: StreamPairOptions = {}): Promise<EngineConnection> {
+  const { inputStream, outputStream } = Stream.getStreamsToHost(target.host, target.port, pairOptions);
+  if (target.secure) {
+    outputStream.setProperty(StreamSocketSecurityLevel.negotiatedSSL, Stream.PropertyKey.socketSecurityLevelKey);
+    outputStream.setProperty(options.tls ?? {}, Stream.PropertyKey.sslSettings);
+  }
+  const channel = streamChannel(inputStream, outputStream);
+  inputStream.open();
+  outputStream.open();
+  const opening = openClientConnection(channel, { ...options, url: target.url.href, random, sha1 });
+  return opening.then((connection) => {
+    channels.set(connection, channel);
+    return connection;
+  });
+}
+
+/**
+ * WireKit's common factory on the Foundation Stream pair: a WebSocket `Connection` (core's
+ * EngineConnection) over `InputStream`/`OutputStream`, honouring every `ConnectOptions` field.
+ * Failures reject with a WireKitError: WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns),
+ * WK_ERR_TLS (tls), WK_ERR_CONNECT_TIMEOUT, WK_ERR_ABORTED, WK_ERR_HANDSHAKE_*.
+ *
+ * @throws {WireKitUsageError} WK_ERR_INVALID_URL for a URL that is not ws:, wss:, http: or https:;
+ *   the option checks of core's `openClientConnection` (WK_ERR_INVALID_PROTOCOL, …).
+ * @example
+ * ```ts
+ * import { connect } from '@wirekit/streams'; // was: '@wirekit/framed'
+ * const connection = await connect('ws://127.0.0.1:8080/chat', { protocols: ['chat.v1'] });
+ * ```
+ */
+export const connect: ConnectionFactory = (url: string | URL, options: ConnectOptions = {}): Promise<Connection> => openStreamConnection(streamTarget(url), options);
