@@ -1,6 +1,7 @@
 // @wirekit/conformance — the contract suite every WireKit transport runs. Every export is listed by name.
-// Node entry: everything. The runtime-neutral part (no node: imports, no vitest) is also
-// `@wirekit/conformance/portable`, for browsers, Bun and Deno.
+// describeConnection needs vitest, and the servers need Node. runContract, connectEnvironment,
+// expect and the types are runtime-neutral: a bundler (the package is side-effect free) keeps
+// only those for a browser, Bun or Deno runner, as packages/platforms does.
 
 export { describeConnection } from './describe-connection.js';
 export type { DescribeConnectionOptions } from './describe-connection.js';
@@ -19,6 +20,7 @@ export { startWsContractServer } from './ws-contract-server.js';
 export { startWirekitContractServer } from './wirekit-contract-server.js';
 export { delay, within, waitFor, rejectionOf } from './bounded.js';
 export { AssertionError, expect } from './assert.js';
+export { watchUnhandledRejections } from './runtime.js';
 export type { Assertion, Expect } from './assert.js';
 export { connectEnvironment } from './remote-environment.js';
 export type { ConnectEnvironmentOptions, ControlSocketConstructor, RemoteEnvironment } from './remote-environment.js';
