@@ -1,6 +1,7 @@
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWireKit, sourceModules, type WireKitModules } from './soak-build.js';
 import {
   SOAK_DEFAULTS,
   type FromClient,
@@ -94,12 +95,12 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function soakOne(target: SoakTarget, options: SoakOptions, raiseTo: number | null): Promise<SoakResult> {
-  const server = startChild('soak-server.ts', [target], raiseTo);
+async function soakOne(target: SoakTarget, options: SoakOptions, modules: WireKitModules, raiseTo: number | null): Promise<SoakResult> {
+  const server = startChild('soak-server.ts', [target, modules.server], raiseTo);
   let client: ChildProcess | null = null;
   try {
     const listening = await expectMessage<FromServer, 'listening'>(server, 'listening');
-    client = startChild('soak-client.ts', [JSON.stringify({ ...options, target, url: listening.url })], raiseTo);
+    client = startChild('soak-client.ts', [JSON.stringify({ ...options, target, url: listening.url, framedModule: modules.framed })], raiseTo);
     // Ramp-up is bounded by the connect timeout of each connection times the number of rounds.
     await expectMessage<FromClient, 'connected'>(client, 'connected', STEP_TIMEOUT + options.connections * 100);
     const measured = await expectMessage<FromClient, 'measured'>(client, 'measured', options.durationMs + STEP_TIMEOUT);
@@ -136,6 +137,11 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
   const plan = planFileLimit(requested.connections, limit);
   const options: SoakOptions = { ...requested, connections: plan.connections };
   const results: SoakResult[] = [];
-  for (const target of options.targets) results.push(await soakOne(target, options, plan.raiseTo));
+  const modules = options.wirekit === 'compiled' && options.targets.includes('wirekit') ? await buildWireKit() : sourceModules;
+  try {
+    for (const target of options.targets) results.push(await soakOne(target, options, modules, plan.raiseTo));
+  } finally {
+    modules.dispose();
+  }
   return { options, fileLimit: { ...limit, note: plan.note }, results };
 }

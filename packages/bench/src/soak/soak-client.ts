@@ -1,13 +1,18 @@
 // Child process: the client side of a soak. Started by runSoak() with a JSON argument
 // (target, url and the soak options); opens every connection, exchanges messages for the
 // duration, reports memory with every connection held, then closes them all when told.
-import { connect } from '@wirekit/framed';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ConnectionFactory } from '@wirekit/core';
+import type * as FramedModule from '@wirekit/framed';
 import { WebSocket } from 'ws';
 import { ErrorLog, sampleMemory, type ClientStats, type FromClient, type SoakOptions, type SoakTarget, type ToChild } from './soak-protocol.js';
 
 interface ClientArgs extends SoakOptions {
   readonly target: SoakTarget;
   readonly url: string;
+  /** '@wirekit/framed' (sources) or the path of a compiled build (see soak-build.ts). */
+  readonly framedModule: string;
 }
 
 /** One client connection of either stack, reduced to what the soak needs. */
@@ -25,6 +30,7 @@ let echoed = 0;
 let stopping = false;
 let rampMs = 0;
 const connections: SoakConnection[] = [];
+let connect: ConnectionFactory;
 
 function report(message: FromClient): void {
   process.send?.(message);
@@ -139,6 +145,10 @@ function exchange(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (args.target === 'wirekit') {
+    const specifier = isAbsolute(args.framedModule) ? pathToFileURL(args.framedModule).href : args.framedModule;
+    ({ connect } = (await import(specifier)) as typeof FramedModule);
+  }
   const baseline = sampleMemory();
   await ramp();
   report({ type: 'connected', stats: stats() });

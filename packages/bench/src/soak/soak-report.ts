@@ -9,7 +9,7 @@ const count = (value: number): string => value.toLocaleString('en-US');
 export function soakTable(report: SoakReport): string {
   const { options } = report;
   const lines = [
-    `${count(options.connections)} connections per stack, ${options.durationMs / 1000} s, one ${options.messageSize}-byte text message per connection every ${options.intervalMs} ms, echoed. Server and client in separate processes; memory after a forced GC, with every connection held, minus the process before its first connection, divided by the connections held. (${report.fileLimit.note}.)`,
+    `${count(options.connections)} connections per stack, ${options.durationMs / 1000} s, one ${options.messageSize}-byte text message per connection every ${options.intervalMs} ms, echoed. WireKit ${options.wirekit === 'compiled' ? 'compiled by tsc' : 'run from its TypeScript sources through tsx'}. Server and client in separate processes; memory after a forced GC, with every connection held, minus the process before its first connection, divided by the connections held. (${report.fileLimit.note}.)`,
     '',
     '| stack | connections held (client / server) | messages sent / echoed | errors | server RSS / conn | server heap / conn | client RSS / conn | client heap / conn | ramp-up |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

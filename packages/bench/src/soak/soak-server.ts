@@ -1,11 +1,15 @@
 // Child process: the server side of a soak, for one target. Started by runSoak() with the target
 // as its argument; talks to the orchestrator over the IPC channel (see soak-protocol.ts).
 import type { AddressInfo } from 'node:net';
-import { WireKitServer } from '@wirekit/server';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as WireKitServerModule from '@wirekit/server';
 import { WebSocketServer } from 'ws';
 import { ErrorLog, sampleMemory, type FromServer, type ServerStats, type SoakTarget, type ToChild } from './soak-protocol.js';
 
 const target = process.argv[2] as SoakTarget;
+/** '@wirekit/server' (sources) or the path of a compiled build (see soak-build.ts). */
+const serverModule = process.argv[3] ?? '@wirekit/server';
 const errors = new ErrorLog();
 let accepted = 0;
 let received = 0;
@@ -24,6 +28,8 @@ interface EchoServer {
 }
 
 async function wirekit(): Promise<EchoServer> {
+  const specifier = isAbsolute(serverModule) ? pathToFileURL(serverModule).href : serverModule;
+  const { WireKitServer } = (await import(specifier)) as typeof WireKitServerModule;
   const server = new WireKitServer({ host: '127.0.0.1', port: 0 });
   server.on('error', (error) => errors.add(error));
   server.on('connection', (connection) => {
@@ -77,6 +83,8 @@ async function ws(): Promise<EchoServer> {
 const stats = (held: number): ServerStats => ({ held, peak, accepted, received, errors: errors.count, errorSamples: errors.samples });
 
 async function main(): Promise<void> {
+  // Sampled before listening; the server module is loaded first so that its code is not counted.
+  if (target === 'wirekit') await import(isAbsolute(serverModule) ? pathToFileURL(serverModule).href : serverModule);
   const baseline = sampleMemory();
   const server = target === 'ws' ? await ws() : await wirekit();
   process.on('message', (message: ToChild) => {

@@ -1,4 +1,4 @@
-// `pnpm --filter @wirekit/bench soak [--connections N] [--duration S] [--interval MS] [--size BYTES] [--targets wirekit,ws] [--json]`
+// `pnpm --filter @wirekit/bench soak [--connections N] [--duration S] [--interval MS] [--size BYTES] [--targets wirekit,ws] [--source] [--json]`
 // Holds thousands of connections to a WireKit server and then to a ws server, exchanging
 // messages, and prints connections held, messages, errors and memory per connection per side.
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     size: { type: 'string' },
     targets: { type: 'string' },
     json: { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
   },
 });
 
@@ -32,6 +33,7 @@ const options: Partial<SoakOptions> = {
   intervalMs: positive('interval', values.interval, SOAK_DEFAULTS.intervalMs),
   messageSize: Math.floor(positive('size', values.size, SOAK_DEFAULTS.messageSize)),
   targets,
+  wirekit: values.source === true ? 'source' : 'compiled',
 };
 
 const report = await runSoak(options);
