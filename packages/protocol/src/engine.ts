@@ -19,7 +19,12 @@ export type EngineEvent =
   | { readonly type: 'binary'; readonly data: Uint8Array }
   | { readonly type: 'ping'; readonly data: Uint8Array }
   | { readonly type: 'pong'; readonly data: Uint8Array }
-  /** The peer's bytes broke the protocol; the Close frame with `error.closeCode` is already written. */
+  /**
+   * The peer's bytes broke the protocol; the Close frame with `error.closeCode` is already written.
+   * Exception: an asynchronous extension decode that fails after the WebSocket closed (the peer's
+   * Close or the end of the transport came behind the message) only reports the lost message;
+   * the `close` event, queued behind it, carries the code that was really exchanged.
+   */
   | { readonly type: 'protocol-error'; readonly error: ProtocolError }
   /**
    * The WebSocket is closed: the closing handshake completed (`wasClean`), the connection was
