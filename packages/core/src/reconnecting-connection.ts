@@ -91,7 +91,7 @@ export class ReconnectingConnection implements Connection {
     return this.#outbox.size;
   }
 
-  /** The open link, or null while disconnected. */
+  /** The open link, or null while disconnected. Its messages are pulled by this connection: read them here, not from the link. */
   get current(): Connection | null {
     return this.#phase === 'open' ? this.#link : null;
   }
