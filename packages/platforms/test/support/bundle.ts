@@ -123,13 +123,15 @@ function firstError(error: unknown): string {
  * with esbuild's reason, so that the others still run.
  *
  * @param only target ids to include (all of the flavor by default).
+ * @param targetList the targets to choose from; {@link TARGETS} by default.
  */
-export async function bundleRunner(flavor: Flavor, only?: readonly string[]): Promise<RunnerBundle> {
-  const candidates = TARGETS.filter((target) => target.flavor === flavor && (only === undefined || only.includes(target.id)));
+export async function bundleRunner(flavor: Flavor, only?: readonly string[], targetList: readonly PlatformTarget[] = TARGETS): Promise<RunnerBundle> {
+  const candidates = targetList.filter((target) => target.flavor === flavor && (only === undefined || only.includes(target.id)));
   const checks = await Promise.all(candidates.map(async (target) => {
     try {
-      await bundleEntry(flavor, entrySource(flavor, [target]).replace(/^await runPlatform/m, 'export const run = () => runPlatform'));
-      return { target };
+      const code = await bundleEntry(flavor, entrySource(flavor, [target]).replace(/^await runPlatform/m, 'export const run = () => runPlatform'));
+      const leftover = flavor === 'web' ? NODE_ONLY_IMPORT.exec(code) : null;
+      return leftover === null ? { target } : { target, reason: `its web bundle still imports a Node-only module: ${leftover[0].replace(/^[;\s]+/, '')}` };
     } catch (error) {
       return { target, reason: firstError(error) };
     }
