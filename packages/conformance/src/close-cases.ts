@@ -76,6 +76,7 @@ export const closeCases: ReadonlyArray<ContractCase<TargetContext>> = [
     async run(context) {
       const { connection, peer } = await context.open('idle');
       const pending = connection.receive();
+      pending.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       (await peer()).close(1000, '');
       expect(await rejectionOf(pending, WAIT_MS, 'the pending receive()')).toMatchObject({ code: 'WK_ERR_CLOSED' });
     },

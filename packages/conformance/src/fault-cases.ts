@@ -93,6 +93,7 @@ export const faultCases: ReadonlyArray<ContractCase<FaultContext>> = [
       const server = await context.faultServer({ mode: 'never-answer' });
       const controller = new AbortController();
       const connecting = context.connect(server.url, { signal: controller.signal });
+      connecting.catch(() => undefined); // a connect that fails early must fail the case, not the process
       await waitFor(async () => (await server.connections()) === 1, WAIT_MS, 'the TCP connection');
       controller.abort();
       expect(await rejectionOf(connecting, WAIT_MS, 'the aborted connect')).toMatchObject({ code: 'WK_ERR_ABORTED' });
