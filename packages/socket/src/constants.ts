@@ -34,8 +34,6 @@ export const IPPROTO_TCP = 6;
 export const SO_KEEPALIVE = 8;
 /** Permission to send to a broadcast address (SOL_SOCKET); without it sendto fails EACCES. */
 export const SO_BROADCAST = 32;
-/** The pending error of the socket, read and cleared by getsockopt (SOL_SOCKET). */
-export const SO_ERROR = 4103;
 /** The socket type (SOL_SOCKET), read-only. */
 export const SO_TYPE = 4104;
 /** Disables Nagle's algorithm (IPPROTO_TCP). */

@@ -15,7 +15,6 @@ export {
   SHUT_RDWR,
   SHUT_WR,
   SO_BROADCAST,
-  SO_ERROR,
   SO_KEEPALIVE,
   SO_TYPE,
   SOCK_DGRAM,
@@ -29,3 +28,7 @@ export { inet_ntop, inet_pton } from './inet.js';
 export { decodeSockaddr, encodeSockaddr, SOCKADDR_IN_SIZE, SOCKADDR_IN6_SIZE, sockaddr_in, sockaddr_in6 } from './sockaddr.js';
 export type { SockaddrIn, SockaddrIn6, SocketAddress } from './sockaddr.js';
 export type { SocketErrno } from './socket-error.js';
+export { defaultSocketTable, SocketTable } from './socket-table.js';
+export type { SocketConnectOptions, SocketTableOptions } from './socket-table.js';
+export type { Accepted, AcceptResult, ConnectResult, Datagram, PollResult, RecvFromResult, RecvResult, SendResult, SocketEvent, WouldBlock } from './descriptor.js';
+export type { SocketAddressInput } from './node-address.js';
