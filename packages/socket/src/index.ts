@@ -32,3 +32,6 @@ export { defaultSocketTable, SocketTable } from './socket-table.js';
 export type { SocketConnectOptions, SocketTableOptions } from './socket-table.js';
 export type { Accepted, AcceptResult, ConnectResult, Datagram, PollResult, RecvFromResult, RecvResult, SendResult, SocketEvent, WouldBlock } from './descriptor.js';
 export type { SocketAddressInput } from './node-address.js';
+export { descriptorChannel } from './descriptor-channel.js';
+export { connect } from './connect.js';
+export type { SocketConnectionOptions } from './connect.js';
