@@ -116,6 +116,26 @@ describe('DeflateCodec', () => {
     c.dispose();
   });
 
+  it('shares one limiter across connections: 40 codecs inflating at once never run more than its bound', async () => {
+    class CountingLimiter extends ZlibLimiter {
+      peak = 0;
+      override run<T>(job: () => Promise<T>): Promise<T> {
+        return super.run(() => {
+          this.peak = Math.max(this.peak, this.running);
+          return job();
+        });
+      }
+    }
+    const limiter = new CountingLimiter(3);
+    const data = json(300);
+    const compressed = await codec().compress(data);
+    const codecs = Array.from({ length: 40 }, () => codec({ limiter }));
+    const results = await Promise.all(codecs.map((c) => c.decompress(compressed, MiB)));
+    expect(results.every((r) => r.length === data.length)).toBe(true);
+    expect(limiter.peak).toBe(3);
+    for (const c of codecs) c.dispose();
+  });
+
   it('finishes jobs already asked for when disposed of', async () => {
     const c = codec();
     const pending = c.compress(json(100));
