@@ -1,5 +1,5 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { openClientConnection, type ByteChannel, type Connection, type ConnectionFactory, type ConnectOptions, type EngineConnection } from '@wirekit/core';
+import { openClientConnection, type Connection, type ConnectionFactory, type ConnectOptions, type EngineConnection } from '@wirekit/core';
 import { WireKitUsageError } from '@wirekit/protocol';
 import { StreamSocketSecurityLevel, type StreamPairOptions } from './stream-constants.js';
 import { streamChannel } from './stream-channel.js';
@@ -41,14 +41,6 @@ export function streamTarget(url: string | URL): StreamTarget {
   };
 }
 
-/** The channel under each connection this package opened, for {@link toWebStreams}' flow control. */
-const channels = new WeakMap<Connection, ByteChannel>();
-
-/** The stream-pair channel under `connection`, when this package opened it. */
-export function channelOf(connection: Connection): ByteChannel | undefined {
-  return channels.get(connection);
-}
-
 /**
  * Opens a WebSocket over a fresh `Stream.getStreamsToHost` pair (TLS for wss: through
  * `socketSecurityLevelKey` = `negotiatedSSL` and `sslSettings` = `options.tls`), with core's
@@ -65,11 +57,7 @@ export function openStreamConnection(target: StreamTarget, options: ConnectOptio
   const channel = streamChannel(inputStream, outputStream);
   inputStream.open();
   outputStream.open();
-  const opening = openClientConnection(channel, { ...options, url: target.url.href, random, sha1 });
-  return opening.then((connection) => {
-    channels.set(connection, channel);
-    return connection;
-  });
+  return openClientConnection(channel, { ...options, url: target.url.href, random, sha1 });
 }
 
 /**

@@ -7,3 +7,7 @@ export type { StreamEventCode, StreamPairOptions, StreamPropertyKeyName, StreamS
 
 export { streamChannel } from './stream-channel.js';
 export { connect } from './connect.js';
+export { SRReadyState, SRWebSocket } from './sr-websocket.js';
+export type { SRReadyStateCode, SRURLRequest, SRWebSocketDelegate, SRWebSocketOptions } from './sr-websocket.js';
+export { inputStreamToReadable, outputStreamToWritable, toWebStreams } from './web-streams.js';
+export type { ByteStreamOptions, ConnectionStreams, WebStreamsOptions } from './web-streams.js';

@@ -49,6 +49,8 @@ export interface WsServer {
   readonly port: number;
   readonly url: string;
   readonly peers: WebSocket[];
+  /** The upgrade request headers of each peer, in the same order. */
+  readonly headers: Array<Readonly<Record<string, string | string[] | undefined>>>;
   /** Close codes and reasons the server received, in order. */
   readonly closes: Array<{ readonly code: number; readonly reason: string }>;
   close(): Promise<void>;
@@ -57,12 +59,14 @@ export interface WsServer {
 /** A ws server on loopback that echoes every message with its type (unless `echo` is false). */
 export async function wsServer(options: { echo?: boolean; https?: HttpsServer } = {}): Promise<WsServer> {
   const peers: WebSocket[] = [];
+  const headers: WsServer['headers'] = [];
   const closes: WsServer['closes'] = [];
   const server = options.https === undefined ? new WebSocketServer({ host: '127.0.0.1', port: 0 }) : new WebSocketServer({ server: options.https });
   if (options.https !== undefined) await new Promise<void>((resolve) => options.https!.listen(0, '127.0.0.1', resolve));
   else await new Promise<void>((resolve) => server.once('listening', resolve));
-  server.on('connection', (socket) => {
+  server.on('connection', (socket, request) => {
     peers.push(socket);
+    headers.push(request.headers);
     socket.on('message', (data, isBinary) => {
       if (options.echo !== false) socket.send(data, { binary: isBinary });
     });
@@ -75,6 +79,7 @@ export async function wsServer(options: { echo?: boolean; https?: HttpsServer } 
     port: address.port,
     url: `${options.https === undefined ? 'ws' : 'wss'}://127.0.0.1:${address.port}`,
     peers,
+    headers,
     closes,
     close: () =>
       new Promise<void>((resolve) => {
