@@ -193,4 +193,17 @@ describe('WebSocketClient (Starscream style)', () => {
     client.write('via WHATWG');
     expect(await next('text')).toEqual({ type: 'text', string: 'via WHATWG' });
   });
+
+  it('abandons a connect when disconnect() comes first: no connected event, and the late connection is ended', async () => {
+    const { url, wss } = await echoServer();
+    const client = new WebSocketClient(url);
+    const { events } = recorded(client);
+    const arrived = once(wss, 'connection');
+    client.connect();
+    client.disconnect();
+    const [peer] = (await arrived) as [WebSocket];
+    await once(peer, 'close');
+    expect(events).toEqual([]);
+    expect(client.connection).toBeNull();
+  });
 });
