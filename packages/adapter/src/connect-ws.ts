@@ -198,7 +198,7 @@ function open(constructor: WsConstructor, given: string, target: URL, offered: r
       if (settled) return;
       settled = true;
       cleanup();
-      resolve(new WsConnection(socket, { url: given, protocol: selected, responseHeaders, closeTimeout }));
+      resolve(new WsConnection(socket, { url: given, protocol: selected, extensions: responseHeaders['sec-websocket-extensions'] ?? '', responseHeaders, closeTimeout }));
     };
     const onAbort = (): void => fail(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted', { cause: options.signal?.reason }));
     const timer = setTimeout(() => fail(new WireKitError('WK_ERR_CONNECT_TIMEOUT', `the connect and opening handshake did not finish within ${connectTimeout} ms`)), connectTimeout);

@@ -41,6 +41,8 @@ export interface WsConnectionOptions extends AdapterConnectionOptions {
   readonly url?: string;
   /** The subprotocol the server selected, when connectWs negotiated it outside ws; defaults to the socket's. */
   readonly protocol?: string;
+  /** The Sec-WebSocket-Extensions the server accepted, parameters included; defaults to the extension names ws reports. */
+  readonly extensions?: string;
   /** The upgrade response's headers, names lower-cased (what Starscream's `connected` event carries). */
   readonly responseHeaders?: Readonly<Record<string, string>>;
 }
@@ -74,6 +76,7 @@ export class WsConnection extends AdapterConnection {
   /** The upgrade response's headers (lower-cased names), or {} when not known (fromWs on a socket opened elsewhere). */
   readonly responseHeaders: Readonly<Record<string, string>>;
   private readonly negotiated: string | undefined;
+  private readonly accepted: string | undefined;
   private readonly onClose = (event: WsCloseEvent): void => this.finish({ code: event.code, reason: event.reason, wasClean: event.wasClean });
   private readonly onError = (error: Error): void => {
     const mapped = libraryError(error);
@@ -87,6 +90,7 @@ export class WsConnection extends AdapterConnection {
     if (socket.readyState !== CONNECTING && socket.readyState !== OPEN) throw usageError('WK_ERR_NOT_OPEN', 'fromWs() needs a ws WebSocket that is connecting or open');
     this.url = options.url ?? socket.url;
     this.negotiated = options.protocol;
+    this.accepted = options.extensions;
     this.responseHeaders = options.responseHeaders ?? {};
     socket.on('open', () => this.setState('open'));
     socket.on('message', (data, isBinary) => {
@@ -108,7 +112,7 @@ export class WsConnection extends AdapterConnection {
   }
 
   get extensions(): string {
-    return this.socket.extensions;
+    return this.accepted ?? this.socket.extensions;
   }
 
   get bufferedAmount(): number {
