@@ -35,3 +35,5 @@ export type { SocketAddressInput } from './node-address.js';
 export { descriptorChannel } from './descriptor-channel.js';
 export { connect } from './connect.js';
 export type { SocketConnectionOptions } from './connect.js';
+export { framedSocket } from './framed-socket.js';
+export type { FramedSocketOptions } from './framed-socket.js';
