@@ -46,6 +46,11 @@ export interface ResultsFile {
   readonly targets: readonly TargetResult[];
 }
 
+/** An error message without what changes from run to run (ephemeral ports), so results files diff cleanly. */
+function stable(message: string): string {
+  return message.replace(/(127\.0\.0\.1|localhost|\[::1\]):\d+/g, '$1:<port>');
+}
+
 function knownReason(outcome: TargetOutcome, runtime: Runtime, feature: string): string | null {
   return outcome.target.knownFailures?.find((known) => known.runtime === runtime && known.feature === feature)?.reason ?? null;
 }
@@ -63,7 +68,7 @@ export function summarize(result: PlatformResult): ResultsFile {
       label: outcome.target.label,
       flavor: outcome.target.flavor,
       status: outcome.status,
-      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+      ...(outcome.reason === undefined ? {} : { reason: stable(outcome.reason) }),
       passed: outcome.report?.passed ?? 0,
       failed: outcome.report?.failed ?? 0,
       skipped: outcome.report?.skipped ?? 0,
@@ -72,10 +77,10 @@ export function summarize(result: PlatformResult): ResultsFile {
         group: kase.group,
         feature: kase.feature,
         title: kase.title,
-        error: kase.error ?? '',
+        error: stable(kase.error ?? ''),
         known: knownReason(outcome, result.runtime, kase.feature),
       })),
-      unhandled: outcome.unhandled ?? [],
+      unhandled: (outcome.unhandled ?? []).map(stable),
     };
   });
   return { runtime: result.runtime, version: result.version, targets };

@@ -62,7 +62,11 @@ function setting(name: string): string | undefined {
 function runtimeVersion(): string {
   if (runtimeGlobals.Bun !== undefined) return `Bun ${runtimeGlobals.Bun.version}`;
   if (runtimeGlobals.Deno !== undefined) return `Deno ${runtimeGlobals.Deno.version.deno}`;
-  if (runtimeGlobals.location !== undefined) return runtimeGlobals.navigator?.userAgent ?? 'browser';
+  if (runtimeGlobals.location !== undefined) {
+    const agent = runtimeGlobals.navigator?.userAgent ?? 'browser';
+    const chrome = /(Headless)?Chrome\/([\d.]+)/.exec(agent);
+    return chrome === null ? agent : `Chromium ${chrome[2] ?? '?'}${chrome[1] === undefined ? '' : ' (headless)'}`;
+  }
   return `Node ${runtimeGlobals.process?.versions?.node ?? '?'}`;
 }
 
