@@ -68,3 +68,14 @@ export const CFSocketError = {
 } as const;
 /** One CFSocketError value. */
 export type CFSocketErrorValue = (typeof CFSocketError)[keyof typeof CFSocketError];
+
+/** CFSocket flag: the read callback fires again after each delivery (set by default). */
+export const kCFSocketAutomaticallyReenableReadCallBack = 1;
+/** CFSocket flag: the accept callback stays enabled (set by default). */
+export const kCFSocketAutomaticallyReenableAcceptCallBack = 2;
+/** CFSocket flag: the data callback stays enabled (set by default). */
+export const kCFSocketAutomaticallyReenableDataCallBack = 3;
+/** CFSocket flag: the write callback stays enabled (not set by default: it would fire on every drain). */
+export const kCFSocketAutomaticallyReenableWriteCallBack = 8;
+/** CFSocket flag: invalidate() closes the descriptor (set by default). */
+export const kCFSocketCloseOnInvalidate = 128;

@@ -6,6 +6,11 @@ export {
   CFSocketError,
   IPPROTO_TCP,
   kCFSocketAcceptCallBack,
+  kCFSocketAutomaticallyReenableAcceptCallBack,
+  kCFSocketAutomaticallyReenableDataCallBack,
+  kCFSocketAutomaticallyReenableReadCallBack,
+  kCFSocketAutomaticallyReenableWriteCallBack,
+  kCFSocketCloseOnInvalidate,
   kCFSocketConnectCallBack,
   kCFSocketDataCallBack,
   kCFSocketNoCallBack,
@@ -37,3 +42,5 @@ export { connect } from './connect.js';
 export type { SocketConnectionOptions } from './connect.js';
 export { framedSocket } from './framed-socket.js';
 export type { FramedSocketOptions } from './framed-socket.js';
+export { CFSocket } from './cf-socket.js';
+export type { CFSocketCallBack, CFSocketCallBackData, CFSocketOptions } from './cf-socket.js';
