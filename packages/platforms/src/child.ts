@@ -4,6 +4,7 @@
  * overstays or when the test gives up.
  */
 import { spawn } from 'node:child_process';
+import { killGroup as kill, trackGroup } from './process-groups.js';
 
 /** How a bounded child ended. */
 export interface ChildOutcome {
@@ -28,14 +29,6 @@ export interface RunBoundedOptions {
 
 const MAX_OUTPUT = 256 * 1024;
 
-/** Kills the child's process group by its id (the child's PID): the child and whatever it started (the .bin shims exec a binary). */
-function kill(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 /**
  * Runs `command` with `args` and resolves when it exits, or once it has been killed by PID at
@@ -57,6 +50,9 @@ export function runBounded(command: string, args: readonly string[], options: Ru
       child.once('error', (error) => reject(new Error(`could not start ${command}: ${error.message}`)));
       return;
     }
+    // The child leads its own process group: killing the group by its id (the child's PID)
+    // also ends whatever it started (the .bin shims run the real binary as a child).
+    const release = trackGroup(pid);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -71,7 +67,7 @@ export function runBounded(command: string, args: readonly string[], options: Ru
     child.once('error', () => kill(pid));
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      kill(pid); // anything the child left behind in its group
+      release(); // kills anything the child left behind in its group
       options.signal?.removeEventListener('abort', onAbort);
       resolve({ pid, code, signal, timedOut, stdout, stderr });
     });

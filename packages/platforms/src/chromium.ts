@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { killGroup, trackGroup } from './process-groups.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -37,13 +38,6 @@ const START_MS = 30_000;
 const CLOSE_MS = 10_000;
 const DEVTOOLS_LINE = /DevTools listening on (ws:\/\/\S+)/;
 
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
 
 /**
  * Starts Chromium and opens `url` in it.
@@ -59,8 +53,9 @@ export async function openInChromium(url: string): Promise<BrowserRun> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const pid = child.pid;
+  const release = pid === undefined ? undefined : trackGroup(pid);
   const cleanup = (): void => {
-    if (pid !== undefined) killGroup(pid);
+    release?.();
     rmSync(profile, { recursive: true, force: true });
   };
   if (pid === undefined) {
