@@ -46,6 +46,8 @@ class StreamPairChannel implements ByteChannel {
   private ending = false;
   private closed = false;
   private errorReported = false;
+  /** write() answered false: `drain` is owed once the buffer is below the high-water mark. */
+  private drainOwed = false;
 
   constructor(
     private readonly input: InputStream,
@@ -57,7 +59,13 @@ class StreamPairChannel implements ByteChannel {
     this.baseline = core.flushed;
     input.delegate = { stream: (stream, event) => this.onEvent(stream, event) };
     output.delegate = { stream: (stream, event) => this.onEvent(stream, event) };
-    core.onFlush((flushed) => this.completeUpTo(flushed - this.baseline));
+    core.onFlush((flushed) => {
+      this.completeUpTo(flushed - this.baseline);
+      if (this.drainOwed && this.bufferedAmount < HIGH_WATER_MARK) {
+        this.drainOwed = false;
+        this.emit((handlers) => handlers.drain());
+      }
+    });
     core.onClose(() => this.onClose());
     if (core.isClosed) queueMicrotask(() => this.onClose());
   }
@@ -80,7 +88,9 @@ class StreamPairChannel implements ByteChannel {
     this.batches.push({ end: this.enqueued, done });
     this.completeUpTo(this.core.flushed - this.baseline);
     this.pump();
-    return this.bufferedAmount < HIGH_WATER_MARK;
+    if (this.bufferedAmount < HIGH_WATER_MARK) return true;
+    this.drainOwed = true;
+    return false;
   }
 
   end(): void {
