@@ -100,12 +100,12 @@ export class SocketTable {
       entry.bind(decoded);
       return Promise.resolve();
     }
-    return (entry as DatagramSocket).bind(decoded);
+    return quiet((entry as DatagramSocket).bind(decoded));
   }
 
   /** listen(2): resolves once the socket accepts connections. @throws {WireKitError} EBADF, EOPNOTSUPP, EINVAL; rejects EADDRINUSE (WK_ERR_TRANSPORT). */
   listen(fd: number, backlog = 128): Promise<void> {
-    return this.stream(fd, 'listen').listen(positiveInteger(backlog, 128, 'backlog'));
+    return quiet(this.stream(fd, 'listen').listen(positiveInteger(backlog, 128, 'backlog')));
   }
 
   /** accept(2), non-blocking: a new descriptor and the peer's address, or EAGAIN. @throws {WireKitError} EBADF, EOPNOTSUPP, EINVAL (not listening), EMFILE (the connection stays queued). */

@@ -251,6 +251,41 @@ describe('SOCK_STREAM server: bind, listen, accept', () => {
     await expect(sockets.listen(fd)).rejects.toMatchObject({ code: 'WK_ERR_TRANSPORT', errno: 'EADDRINUSE' });
   });
 
+  it('answers send with EAGAIN once the send buffer is full, and reports writable when the peer has read it', async () => {
+    const sockets = table({ sendBuffer: 64 * 1024 });
+    const listener = sockets.socket(AF_INET, SOCK_STREAM);
+    await sockets.bind(listener, sockaddr_in('127.0.0.1', 0));
+    await sockets.listen(listener);
+    const client = sockets.socket(AF_INET, SOCK_STREAM);
+    const [accepted] = await Promise.all([sockets.acceptAsync(listener), sockets.connect(client, sockets.getsockname(listener))]);
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    let blocked = false;
+    // The peer does not read: its receive buffer, then the kernel's buffers fill up.
+    for (let i = 0; i < 256 && !blocked; i += 1) {
+      const result = sockets.send(client, chunk);
+      if (result.kind === 'sent') sent += result.bytes;
+      else blocked = true;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(blocked).toBe(true);
+    expect(sockets.poll(client).writable).toBe(false);
+    const writable = new Promise<void>((resolve) => sockets.watch(client, (event) => event.kind === 'writable' && resolve()));
+    let read = 0;
+    for (let i = 0; i < 100_000 && read < sent; i += 1) read += (await sockets.recvAsync(accepted.fd, 1024 * 1024)).length;
+    await writable;
+    expect(read).toBe(sent);
+  });
+
+  it('does not crash the process when nobody awaits a failing call', async () => {
+    const sockets = table();
+    const fd = sockets.socket(AF_INET, SOCK_STREAM);
+    void sockets.sendAsync(fd, bytes('not connected'));
+    void sockets.sendTo(sockets.socket(AF_INET, SOCK_DGRAM), bytes('x'), sockaddr_in('255.255.255.255', 9));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(sockets.sendAsync(fd, bytes('x'))).rejects.toMatchObject({ errno: 'ENOTCONN' });
+  });
+
   it('refuses accept on a descriptor that is not listening (EINVAL)', () => {
     const sockets = table();
     expect(() => sockets.accept(sockets.socket(AF_INET, SOCK_STREAM))).toThrow(expect.objectContaining({ errno: 'EINVAL' }));
