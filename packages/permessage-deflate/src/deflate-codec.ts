@@ -36,6 +36,8 @@ export class DeflateCodec {
   private inflateTail: Promise<unknown> = Promise.resolve();
   private inflatedTotal = 0;
   private disposed = false;
+  /** Jobs asked for and not finished; the streams are closed when it falls to 0 after dispose(). */
+  private pending = 0;
 
   constructor(private readonly options: DeflateCodecOptions) {}
 
@@ -46,7 +48,7 @@ export class DeflateCodec {
 
   /** Compresses one message (§7.2.1): deflate, sync flush, trailer removed. */
   compress(data: Uint8Array): Promise<Uint8Array> {
-    const run = this.deflateTail.then(() => this.options.limiter.run(() => this.deflate(data)));
+    const run = this.schedule(this.deflateTail, () => this.deflate(data));
     this.deflateTail = run.catch(ignore);
     return run;
   }
@@ -58,21 +60,31 @@ export class DeflateCodec {
    * WK_ERR_EXTENSION_FAILED (1011) for data that is not valid deflate.
    */
   decompress(data: Uint8Array, maxSize: number): Promise<Uint8Array> {
-    const run = this.inflateTail.then(() => this.options.limiter.run(() => this.inflate(data, maxSize)));
+    const run = this.schedule(this.inflateTail, () => this.inflate(data, maxSize));
     this.inflateTail = run.catch(ignore);
     return run;
   }
 
-  /** Frees the streams once the jobs already asked for have finished. */
+  /** Frees the streams once the jobs already asked for have finished; later jobs are refused. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    void Promise.all([this.deflateTail, this.inflateTail]).then(() => {
-      this.deflater?.close();
-      this.inflater?.close();
-      this.deflater = null;
-      this.inflater = null;
+    if (this.pending === 0) this.release();
+  }
+
+  private schedule(tail: Promise<unknown>, job: () => Promise<Uint8Array>): Promise<Uint8Array> {
+    if (this.disposed) return Promise.reject(new Error('permessage-deflate: the connection has ended'));
+    this.pending++;
+    return tail.then(() => this.options.limiter.run(job)).finally(() => {
+      if (--this.pending === 0 && this.disposed) this.release();
     });
+  }
+
+  private release(): void {
+    this.deflater?.close();
+    this.inflater?.close();
+    this.deflater = null;
+    this.inflater = null;
   }
 
   private deflate(data: Uint8Array): Promise<Uint8Array> {
@@ -97,7 +109,7 @@ export class DeflateCodec {
       stream.flush(constants.Z_SYNC_FLUSH, () => {
         stream.off('data', onData);
         stream.off('error', onError);
-        if (options.resetDeflate) stream.reset();
+        if (options.resetDeflate && !stream.destroyed) stream.reset();
         const out = join(chunks, total);
         const body = endsWithTrailer(out) ? out.subarray(0, out.length - TRAILER.length) : out;
         resolve(body.length === 0 ? EMPTY_BLOCK.slice() : body);
@@ -127,7 +139,7 @@ export class DeflateCodec {
         if (error === null) {
           // §7.2.3.2: a block with BFINAL set ends the peer's stream; the next message starts a new one.
           if (ended) this.dropInflater(stream);
-          else if (options.resetInflate) stream.reset();
+          else if (options.resetInflate && !stream.destroyed) stream.reset();
           resolve(join(chunks, total));
           return;
         }

@@ -136,6 +136,15 @@ describe('DeflateCodec', () => {
     for (const c of codecs) c.dispose();
   });
 
+  it('refuses jobs asked for after it was disposed of, without touching closed streams', async () => {
+    const c = codec({ resetDeflate: true });
+    const pending = c.compress(json(100));
+    c.dispose();
+    await expect(c.compress(json(100))).rejects.toThrow('the connection has ended');
+    await expect(c.decompress(new Uint8Array([0]), 10)).rejects.toThrow('the connection has ended');
+    expect((await pending).length).toBeGreaterThan(0);
+  });
+
   it('finishes jobs already asked for when disposed of', async () => {
     const c = codec();
     const pending = c.compress(json(100));

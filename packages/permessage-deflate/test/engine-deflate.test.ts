@@ -103,6 +103,19 @@ describe('the engine with permessage-deflate', () => {
     expect(messagesOf(server.events)).toEqual([bigText(100)]);
   });
 
+  it('drops messages still compressing when the peer closes, and leaves zlib alone after (long-run finding)', async () => {
+    const { client, server, settle } = deflatePair({ clientNoContextTakeover: true });
+    for (let i = 0; i < 5; i++) client.engine.send(bigText(200 + i));
+    // The server's Close arrives while the first message is still in zlib.
+    const close = encodeFrame({ opcode: Opcode.Close, fin: true, rsv: { rsv1: false, rsv2: false, rsv3: false }, payload: new Uint8Array([0x03, 0xe8]), mask: null });
+    for (const chunk of close) client.engine.receive(chunk);
+    await settle(() => false);
+    expect(client.events).toEqual([{ type: 'close', code: 1000, reason: '', wasClean: true, initiator: 'remote' }]);
+    expect(framesOf(client.wire, 'client').map((f) => f.opcode)).toEqual([Opcode.Close]);
+    await expect(client.extension.encode(new Uint8Array(5000))).rejects.toThrow('the connection has ended');
+    void server;
+  });
+
   it('fails with 1009 when a message inflates past maxMessageSize (the limit applies after inflation)', async () => {
     const { client, server, settle } = deflatePair({}, {}, { maxMessageSize: 64 * 1024 });
     client.engine.send(new Uint8Array(64 * 1024 + 1));

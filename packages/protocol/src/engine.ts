@@ -350,6 +350,7 @@ export class Engine<Tag = unknown> {
 
   private finish(event: EngineEvent & { type: 'close' }): void {
     this.currentState = 'closed';
+    this.outbound.stop();
     this.assembler.reset();
     for (const extension of this.extensions) extension.dispose?.();
     this.emit(event);

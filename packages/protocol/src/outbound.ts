@@ -32,11 +32,22 @@ export class Outbound<Tag> {
   private maskPool: Uint8Array = new Uint8Array(0);
   private maskOffset = 0;
   private sentClose = false;
+  /** The WebSocket is closed: data still queued or encoding is dropped, only a Close may go out. */
+  private stopped = false;
   /** Work waiting behind an asynchronous extension encode, in order. */
   private readonly outbox: (() => void)[] = [];
   private encoding = false;
 
   constructor(private readonly options: OutboundOptions<Tag>) {}
+
+  /**
+   * Called when the WebSocket closes. Messages still queued or encoding are dropped (the layer
+   * above rejects their sends as the connection closes), so no extension is called after the
+   * engine disposed of it; a Close frame still queued (the echo of the peer's) is written.
+   */
+  stop(): void {
+    this.stopped = true;
+  }
 
   /** Whether our Close frame has been written. */
   get closeSent(): boolean {
@@ -53,7 +64,7 @@ export class Outbound<Tag> {
   /** Sends one frame of a message fragmented by the caller; parts bypass the extensions. */
   part(opcode: number, payload: Uint8Array, fin: boolean, tag: Tag | undefined): void {
     this.enqueue(() => {
-      if (!this.sentClose) this.write(this.frame(opcode, payload, fin, NO_RSV), tag);
+      if (!this.sentClose && !this.stopped) this.write(this.frame(opcode, payload, fin, NO_RSV), tag);
     });
   }
 
@@ -80,6 +91,7 @@ export class Outbound<Tag> {
   }
 
   private writeMessage(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, tag: Tag | undefined): void {
+    if (this.stopped) return;
     let encoded: EncodedPayload | Promise<EncodedPayload>;
     try {
       encoded = encodeWith(this.options.extensions, payload, opcode);
@@ -98,9 +110,9 @@ export class Outbound<Tag> {
   }
 
   private writeFrames(opcode: number, payload: Uint8Array, rsv: RsvBits, tag: Tag | undefined): void {
-    // §5.5.1: nothing after our Close. A message still encoding when the connection failed is
-    // not written; the layer above rejects its send when the connection closes.
-    if (this.sentClose) return;
+    // §5.5.1: nothing after our Close, nor once the WebSocket is closed. A message still encoding
+    // then is not written; the layer above rejects its send when the connection closes.
+    if (this.sentClose || this.stopped) return;
     const size = this.options.fragmentSize;
     if (payload.length <= size) return this.write(this.frame(opcode, payload, true, rsv), tag);
     const frames: Uint8Array[] = [];

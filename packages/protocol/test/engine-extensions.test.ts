@@ -130,6 +130,33 @@ describe('Engine with extensions', () => {
     expect(framesWritten(writes, 'client').map((f) => f.opcode)).toEqual([Opcode.Close]);
   });
 
+  it('never calls an extension after disposing of it: messages still queued when the peer closes are dropped', async () => {
+    const calls: string[] = [];
+    const ext = reverser({ async: true });
+    const spy: Extension = {
+      name: ext.name,
+      rsv: ext.rsv,
+      decode: (...args) => ext.decode(...args),
+      encode: (payload, opcode) => {
+        calls.push(ext.disposed > 0 ? 'encode after dispose' : 'encode');
+        return ext.encode(payload, opcode);
+      },
+      dispose: () => {
+        calls.push('dispose');
+        ext.dispose?.();
+      },
+    };
+    const { engine, events, writes } = recorded('server', { extensions: [spy] });
+    engine.send('encoding when the Close arrives');
+    engine.send('queued behind it');
+    engine.receive(hex('88 82 00 00 00 00 03 e8'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toEqual(['encode', 'dispose']);
+    expect(events).toEqual([{ type: 'close', code: 1000, reason: '', wasClean: true, initiator: 'remote' }]);
+    // Only the echoed Close: the WebSocket closed before the messages were framed.
+    expect(framesWritten(writes, 'server').map((f) => f.opcode)).toEqual([Opcode.Close]);
+  });
+
   it('disposes extensions when the connection ends', () => {
     const ext = reverser();
     const { engine } = recorded('client', { extensions: [ext] });
