@@ -31,6 +31,8 @@ export class StreamSocket extends Descriptor {
   private readShut = false;
   private writeShut = false;
   private hungUp = false;
+  /** Settles a connect or listen in progress when the descriptor is closed under it, so nothing waits forever. */
+  private abandon: (() => void) | null = null;
 
   constructor(fd: number, family: AddressFamily, private readonly limits: DescriptorLimits, private readonly clock: Clock) {
     super(fd, family, 1);
@@ -66,6 +68,7 @@ export class StreamSocket extends Descriptor {
       case 'idle':
         break;
     }
+    if (this.hungUp) throw posixError('EINVAL', `descriptor ${this.fd} failed to connect before; create a new socket`);
     const socket = netConnect({
       host: address.address,
       port: address.port,
@@ -80,6 +83,7 @@ export class StreamSocket extends Descriptor {
       const timer = timeout !== undefined && timeout > 0 ? this.clock.setTimeout(() => fail(posixError('ETIMEDOUT', `no connection after ${timeout} ms`), CFSocketError.timeout), timeout) : null;
       const done = (): void => {
         if (timer !== null) this.clock.clearTimeout(timer);
+        this.abandon = null;
         socket.off('connect', onConnect);
         socket.off('error', onError);
       };
@@ -109,6 +113,10 @@ export class StreamSocket extends Descriptor {
       const onError = (cause: Error): void => fail(systemError(cause), CFSocketError.error);
       socket.once('connect', onConnect);
       socket.once('error', onError);
+      this.abandon = () => {
+        done();
+        resolve({ result: CFSocketError.error, errno: 'EBADF', error: posixError('EBADF', `descriptor ${this.fd} was closed during the connect`) });
+      };
     });
     if (background) return Promise.resolve({ result: CFSocketError.error, errno: 'EINPROGRESS' });
     return outcome;
@@ -122,7 +130,9 @@ export class StreamSocket extends Descriptor {
     const queue: Socket[] = [];
     this.state = { kind: 'listening', server, queue };
     return new Promise<void>((resolve, reject) => {
+      this.abandon = () => reject(posixError('EBADF', `descriptor ${this.fd} was closed before it listened`));
       server.once('error', (cause) => {
+        this.abandon = null;
         if (this.state.kind === 'listening' && this.state.server === server) this.state = { kind: 'idle' };
         reject(systemError(cause));
       });
@@ -134,6 +144,7 @@ export class StreamSocket extends Descriptor {
         this.emit({ kind: 'readable' });
       });
       server.listen({ host: address.address, port: address.port, backlog, exclusive: true, ipv6Only: this.family === AF_INET6 }, () => {
+        this.abandon = null;
         server.on('error', (cause) => {
           this.pendingError = systemError(cause);
           this.emit({ kind: 'readable' });
@@ -245,6 +256,8 @@ export class StreamSocket extends Descriptor {
   close(): void {
     const state = this.state;
     this.state = { kind: 'closed' };
+    this.abandon?.();
+    this.abandon = null;
     if (state.kind === 'connecting' || state.kind === 'connected') state.socket.destroy();
     if (state.kind === 'listening') {
       for (const socket of state.queue) socket.destroy();

@@ -161,6 +161,29 @@ describe('SOCK_STREAM against a node:net echo server', () => {
     expect(sockets.descriptors).toEqual([]);
   });
 
+  it('settles a connect and a listen in progress when their descriptor is closed (EBADF), so nothing waits forever', async () => {
+    const server = await echo();
+    const sockets = table();
+    const fd = sockets.socket(AF_INET, SOCK_STREAM);
+    const connecting = sockets.connect(fd, sockaddr_in('127.0.0.1', server.port), { timeout: 5_000 });
+    sockets.close(fd);
+    expect(await connecting).toMatchObject({ result: CFSocketError.error, errno: 'EBADF' });
+    const listener = sockets.socket(AF_INET, SOCK_STREAM);
+    await sockets.bind(listener, sockaddr_in('127.0.0.1', 0));
+    const listening = sockets.listen(listener);
+    sockets.close(listener);
+    await expect(listening).rejects.toMatchObject({ errno: 'EBADF' });
+  });
+
+  it('refuses a second connect after a failed background connect (EINVAL: Darwin wants a new socket)', async () => {
+    const port = await closedPort();
+    const sockets = table();
+    const fd = sockets.socket(AF_INET, SOCK_STREAM);
+    await sockets.connect(fd, sockaddr_in('127.0.0.1', port), { timeout: -1 });
+    await until(() => sockets.poll(fd).error, 2_000, 'the failure');
+    expect(() => sockets.connect(fd, sockaddr_in('127.0.0.1', port))).toThrow(expect.objectContaining({ errno: 'EINVAL' }));
+  });
+
   it('refuses misuse with its errno: ENOTCONN, EISCONN, EAFNOSUPPORT, EOPNOTSUPP, EDESTADDRREQ, ENOPROTOOPT', async () => {
     const server = await echo();
     const sockets = table();
