@@ -110,6 +110,8 @@ export class SocketStreamCore {
     if (state.status !== StreamStatus.notOpen) return;
     state.status = StreamStatus.opening;
     if (this.failure !== null) this.failSide(side, this.failure);
+    // A pair's socket is used once: a stream opened after it closed has nothing to talk to.
+    else if (this.socketClosed) this.failSide(side, new WireKitError('WK_ERR_CONNECTION_RESET', 'the stream pair is already closed'));
     else if (this.connected) this.opened(side);
     else if (this.socket === null) this.dial();
   }

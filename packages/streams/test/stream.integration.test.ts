@@ -1,6 +1,7 @@
 import { WireKitError } from '@wirekit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Stream, StreamSocketSecurityLevel, type InputStream, type OutputStream, type StreamPair } from '../src/index.js';
+import { coreOf } from '../src/stream.js';
 import { EventRecorder, delay, waitFor, within } from './support/recorder.js';
 import { freePort, selfSigned, tcpServer, type TcpServer, type TlsMaterial } from './support/servers.js';
 
@@ -135,6 +136,20 @@ describe('Stream.getStreamsToHost over node:net', () => {
     outputStream.open();
     await output.next('errorOccurred');
     expect(outputStream.streamError).toMatchObject({ code: 'WK_ERR_DNS', domain: 'dns' });
+  });
+
+  it('fails a stream opened after the pair closed with errorOccurred (a pair connects once)', async () => {
+    const server = await serve();
+    const { inputStream, outputStream } = pairTo(server.port);
+    const output = new EventRecorder(outputStream);
+    outputStream.open();
+    await output.next('hasSpaceAvailable');
+    outputStream.close();
+    await waitFor(() => coreOf(outputStream)!.isClosed, 'the socket to close');
+    const input = new EventRecorder(inputStream);
+    inputStream.open();
+    await input.next('errorOccurred');
+    expect(inputStream.streamError).toMatchObject({ code: 'WK_ERR_CONNECTION_RESET' });
   });
 
   it('delivers no event to a stream closed before its events were due', async () => {
