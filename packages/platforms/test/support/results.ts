@@ -36,6 +36,8 @@ export interface TargetResult {
   /** Skipped features, each once, with its reason. */
   readonly skippedFeatures: ReadonlyArray<{ readonly feature: string; readonly reason: string }>;
   readonly failedCases: readonly FailedCase[];
+  /** Known failures of this runtime whose cases all ran and passed: the list in targets.ts is stale. */
+  readonly staleKnownFailures: readonly string[];
   readonly unhandled: readonly string[];
 }
 
@@ -80,6 +82,13 @@ export function summarize(result: PlatformResult): ResultsFile {
         error: stable(kase.error ?? ''),
         known: knownReason(outcome, result.runtime, kase.feature),
       })),
+      staleKnownFailures: (outcome.target.knownFailures ?? [])
+        .filter((known) => known.runtime === result.runtime)
+        .map((known) => known.feature)
+        .filter((feature) => {
+          const ofFeature = cases.filter((kase) => kase.feature === feature);
+          return ofFeature.length > 0 && ofFeature.every((kase) => kase.status === 'passed');
+        }),
       unhandled: (outcome.unhandled ?? []).map(stable),
     };
   });
