@@ -23,6 +23,8 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Containers often give /dev/shm 64 MiB, too little for the 16 MiB echo; /tmp has room.
+  '--disable-dev-shm-usage',
 ];
 
 /** An open page in a running Chromium. */
