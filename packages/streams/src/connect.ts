@@ -44,7 +44,7 @@ export function streamTarget(url: string | URL): StreamTarget {
 /**
  * Opens a WebSocket over a fresh `Stream.getStreamsToHost` pair (TLS for wss: through
  * `socketSecurityLevelKey` = `negotiatedSSL` and `sslSettings` = `options.tls`), with core's
- * `openClientConnection` on a {@link streamChannel}. The streams open at once and the handshake
+ * `openClientConnection` on a {@link streamChannel}. The handshake starts at once and its
  * request waits in the channel until the output stream has space, so `connectTimeout` and
  * `signal` cover the TCP connect, TLS and the upgrade together.
  */
@@ -55,23 +55,36 @@ export function openStreamConnection(target: StreamTarget, options: ConnectOptio
     outputStream.setProperty(options.tls ?? {}, Stream.PropertyKey.sslSettings);
   }
   const channel = streamChannel(inputStream, outputStream);
+  // Options are checked before anything connects; the handshake request waits in the channel.
+  const opening = openClientConnection(channel, { ...options, url: target.url.href, random, sha1 });
   inputStream.open();
   outputStream.open();
-  return openClientConnection(channel, { ...options, url: target.url.href, random, sha1 });
+  return opening;
 }
+
+/** `connect`'s options: core's common ones plus the stream pair's buffer bounds. */
+export interface StreamConnectOptions extends ConnectOptions, StreamPairOptions {}
 
 /**
  * WireKit's common factory on the Foundation Stream pair: a WebSocket `Connection` (core's
- * EngineConnection) over `InputStream`/`OutputStream`, honouring every `ConnectOptions` field.
+ * EngineConnection) over `InputStream`/`OutputStream`, honouring every `ConnectOptions` field,
+ * plus the pair's `readHighWaterMark` and `writeCapacity`.
  * Failures reject with a WireKitError: WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns),
  * WK_ERR_TLS (tls), WK_ERR_CONNECT_TIMEOUT, WK_ERR_ABORTED, WK_ERR_HANDSHAKE_*.
  *
  * @throws {WireKitUsageError} WK_ERR_INVALID_URL for a URL that is not ws:, wss:, http: or https:;
- *   the option checks of core's `openClientConnection` (WK_ERR_INVALID_PROTOCOL, …).
+ *   WK_ERR_INVALID_ARGUMENT for a bad bound; the option checks of core's `openClientConnection`.
  * @example
  * ```ts
  * import { connect } from '@wirekit/streams'; // was: '@wirekit/framed'
  * const connection = await connect('ws://127.0.0.1:8080/chat', { protocols: ['chat.v1'] });
  * ```
  */
-export const connect: ConnectionFactory = (url: string | URL, options: ConnectOptions = {}): Promise<Connection> => openStreamConnection(streamTarget(url), options);
+export const connect = ((url: string | URL, options: StreamConnectOptions = {}): Promise<Connection> => {
+  const { readHighWaterMark, writeCapacity, ...common } = options;
+  const pairOptions = {
+    ...(readHighWaterMark === undefined ? {} : { readHighWaterMark }),
+    ...(writeCapacity === undefined ? {} : { writeCapacity }),
+  };
+  return openStreamConnection(streamTarget(url), common, pairOptions);
+}) satisfies ConnectionFactory;

@@ -7,6 +7,7 @@ export type { StreamEventCode, StreamPairOptions, StreamPropertyKeyName, StreamS
 
 export { streamChannel } from './stream-channel.js';
 export { connect } from './connect.js';
+export type { StreamConnectOptions } from './connect.js';
 export { SRReadyState, SRWebSocket } from './sr-websocket.js';
 export type { SRReadyStateCode, SRURLRequest, SRWebSocketDelegate, SRWebSocketOptions } from './sr-websocket.js';
 export { inputStreamToReadable, outputStreamToWritable, toWebStreams } from './web-streams.js';
