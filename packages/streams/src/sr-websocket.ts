@@ -112,9 +112,26 @@ export class SRWebSocket {
   open(): void {
     if (this.started) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'an SRWebSocket opens once; make a new one to reconnect');
     this.started = true;
+    const seconds = this.request.timeoutInterval ?? DEFAULT_TIMEOUT_SECONDS;
+    let opening: Promise<EngineConnection>;
+    try {
+      opening = this.dial(seconds);
+    } catch (error) {
+      this.state = SRReadyState.CLOSED;
+      throw error;
+    }
+    opening.then(
+      (connection) => void this.run(connection),
+      (error: unknown) => {
+        this.state = SRReadyState.CLOSED;
+        this.call((delegate) => delegate.didFailWithError?.(this, toWireKitError(error)));
+      },
+    );
+  }
+
+  private dial(seconds: number): Promise<EngineConnection> {
     const { options, request } = this;
-    const seconds = request.timeoutInterval ?? DEFAULT_TIMEOUT_SECONDS;
-    const opening = openStreamConnection(
+    return openStreamConnection(
       this.target,
       {
         protocols: this.protocols,
@@ -129,13 +146,6 @@ export class SRWebSocket {
       {
         ...(options.readHighWaterMark === undefined ? {} : { readHighWaterMark: options.readHighWaterMark }),
         ...(options.writeCapacity === undefined ? {} : { writeCapacity: options.writeCapacity }),
-      },
-    );
-    opening.then(
-      (connection) => void this.run(connection),
-      (error: unknown) => {
-        this.state = SRReadyState.CLOSED;
-        this.call((delegate) => delegate.didFailWithError?.(this, toWireKitError(error)));
       },
     );
   }

@@ -208,6 +208,12 @@ describe('SRWebSocket misuse', () => {
     expect(() => socket.send(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
   });
 
+  it('throws WK_ERR_INVALID_PROTOCOL from open() for a subprotocol that is not a token, and is CLOSED after it', () => {
+    const socket = new SRWebSocket(server.url, ['not a token']);
+    expect(() => socket.open()).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
+    expect(socket.readyState).toBe(SRReadyState.CLOSED);
+  });
+
   it.each([
     ['an ftp: URL', 'ftp://127.0.0.1/'],
     ['something that is not a URL', 'not a url'],
