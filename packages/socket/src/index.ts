@@ -44,3 +44,5 @@ export { framedSocket } from './framed-socket.js';
 export type { FramedSocketOptions } from './framed-socket.js';
 export { CFSocket } from './cf-socket.js';
 export type { CFSocketCallBack, CFSocketCallBackData, CFSocketOptions } from './cf-socket.js';
+export { acceptWebSocket } from './accept-web-socket.js';
+export type { AcceptWebSocketOptions } from './accept-web-socket.js';
