@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { systemClock, type Clock } from '@wirekit/core';
+import { systemClock, type Clock, type WireKitError } from '@wirekit/core';
 import { WireKitUsageError } from '@wirekit/protocol';
 import { AF_INET, AF_INET6, IPPROTO_TCP, SHUT_RD, SHUT_RDWR, SHUT_WR, SO_BROADCAST, SO_KEEPALIVE, SO_TYPE, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, TCP_NODELAY, type ShutdownHow } from './constants.js';
 import { DatagramSocket } from './datagram-socket.js';
@@ -227,7 +227,7 @@ export class SocketTable {
   }
 
   /** getsockopt(SO_ERROR): takes the pending error (a failed background connect, a reset), or null. @throws {WireKitError} EBADF. */
-  takeError(fd: number): ReturnType<Descriptor['takeError']> {
+  takeError(fd: number): WireKitError | null {
     return this.entry(fd).takeError();
   }
 
