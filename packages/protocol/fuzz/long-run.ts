@@ -73,7 +73,12 @@ const chosen = targets.filter((t) => only.size === 0 || only.has(t.name));
 const findings: Finding[] = [];
 const iterations = new Map<string, number>(chosen.map((t) => [t.name, 0]));
 const unhandled: string[] = [];
-process.on('unhandledRejection', (reason) => unhandled.push(String(reason)));
+process.on('unhandledRejection', (reason) => unhandled.push(`unhandled rejection: ${String(reason)}`));
+// A throw from inside a stream or timer callback would end the run; it is a finding instead.
+process.on('uncaughtException', (error) => {
+  unhandled.push(`uncaught exception: ${error.stack ?? String(error)}`.split('\n').slice(0, 4).join(' | '));
+  console.log(`FINDING ${unhandled.at(-1)!}`);
+});
 
 const deadline = Date.now() + seconds * 1000;
 let lastReport = Date.now();
@@ -101,7 +106,7 @@ while (Date.now() < deadline && chosen.length > 0) {
     }
   }
 }
-for (const reason of unhandled) findings.push({ target: 'process', seed: 0, path: undefined, error: `unhandled rejection: ${reason}`, counterexample: '' });
+for (const reason of unhandled) findings.push({ target: 'process', seed: 0, path: undefined, error: reason, counterexample: '' });
 
 const total = [...iterations.values()].reduce((a, b) => a + b, 0);
 console.log('\niterations:');
