@@ -47,6 +47,11 @@ export class StreamSocket extends Descriptor {
     Object.assign(this.options, options);
     this.state = { kind: 'connected', socket };
     this.attach(socket);
+    // A connection reset while it waited in the queue: nothing more will come, recv reports EOF.
+    if (socket.destroyed) {
+      this.hungUp = true;
+      return;
+    }
     this.applyOptions(socket);
     socket.resume();
   }

@@ -266,6 +266,22 @@ describe('SOCK_STREAM server: bind, listen, accept', () => {
     expect(sockets.accept(listener)).toMatchObject({ kind: 'accepted', fd: 4 });
   });
 
+  it('accepts a connection the client closed while it was queued, and reports EOF on it', async () => {
+    const sockets = table();
+    const listener = sockets.socket(AF_INET, SOCK_STREAM);
+    await sockets.bind(listener, sockaddr_in('127.0.0.1', 0));
+    await sockets.listen(listener);
+    const client = sockets.socket(AF_INET, SOCK_STREAM);
+    await sockets.connect(client, sockets.getsockname(listener));
+    await until(() => sockets.poll(listener).readable, 2_000, 'the pending connection');
+    sockets.close(client);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const accepted = sockets.accept(listener);
+    expect(accepted.kind).toBe('accepted');
+    const fd = accepted.kind === 'accepted' ? accepted.fd : -1;
+    expect(await sockets.recvAsync(fd, 10)).toEqual(new Uint8Array(0));
+  });
+
   it('rejects listen with EADDRINUSE (WK_ERR_TRANSPORT) when the address is taken', async () => {
     const server = await echo();
     const sockets = table();
