@@ -185,6 +185,9 @@ function endsWithTrailer(bytes: Uint8Array): boolean {
 function join(chunks: readonly Buffer[], total: number): Uint8Array {
   if (chunks.length === 1) {
     const only = chunks[0]!;
+    // zlib cuts its output from 16 KiB buffers: a small message is copied out rather than
+    // keeping the whole buffer alive for as long as the application holds the message.
+    if (only.length * 2 < only.buffer.byteLength) return new Uint8Array(only);
     return new Uint8Array(only.buffer, only.byteOffset, only.length);
   }
   const out = new Uint8Array(total);

@@ -88,16 +88,19 @@ export class PerMessageDeflate implements Extension {
     return this.codec.inflatedBytes;
   }
 
+  /** Inflates a message whose first frame set RSV1 (§7.2.2); rejects past `maxSize` (1009) or on corrupt data (1011). */
   decode(payload: Uint8Array, _bits: RsvBits, _opcode: number, maxSize: number): Promise<Uint8Array> {
     return this.codec.decompress(payload, maxSize);
   }
 
+  /** Deflates a message of at least `threshold` bytes and sets RSV1; shorter ones go out as they are (§6.1). */
   encode(payload: Uint8Array): EncodedPayload | Promise<EncodedPayload> {
     // §6.1: a message may be sent uncompressed, with RSV1 clear, whatever was negotiated.
     if (payload.length < this.threshold || !this.canCompress) return { payload, rsv: NO_RSV };
     return this.codec.compress(payload).then((compressed) => ({ payload: compressed, rsv: RSV1 }));
   }
 
+  /** Frees the zlib streams once the jobs already asked for have finished. */
   dispose(): void {
     this.codec.dispose();
   }

@@ -26,6 +26,14 @@ describe('DeflateCodec', () => {
     c.dispose();
   });
 
+  it('returns a small inflated message in its own buffer, not a view of zlib\'s 16 KiB chunk', async () => {
+    const c = codec();
+    const out = await c.decompress(await c.compress(text('hello, compact world')), 1024);
+    expect(new TextDecoder().decode(out)).toBe('hello, compact world');
+    expect(out.buffer.byteLength).toBe(out.length);
+    c.dispose();
+  });
+
   it('compresses an empty message to a single 0x00 byte (§7.2.3.6) and inflates it back', async () => {
     const c = codec();
     const compressed = await c.compress(new Uint8Array(0));
