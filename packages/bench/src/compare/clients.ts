@@ -1,0 +1,197 @@
+/**
+ * The clients under comparison, each behind one small callback interface so that every
+ * workload drives them the same way: fire a message, count echoes through `onMessage`.
+ * WireKit transports are used through their `connect` (the shared Connection) and, where a
+ * row is listed with "(native)", through their own iOS-style API. A transport whose package
+ * does not export what is needed yet is reported as unavailable, never faked.
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import type { Connection, ConnectionFactory, Message } from '@wirekit/core';
+import { WebSocket } from 'ws';
+
+export interface BenchClient {
+  /** Sends without waiting; failures are recorded and fail the run. */
+  send(data: Message): void;
+  /** Set by the workload. */
+  onMessage: (data: Message) => void;
+  close(): Promise<void>;
+  /** The first error seen, if any. */
+  readonly error: Error | null;
+}
+
+export type Dialer = (url: string, text: boolean) => Promise<BenchClient>;
+
+/** The server a client talks to: the WireKit server, a ws server, or a raw length-prefix echo. */
+export type ServerKind = 'wirekit' | 'ws' | 'raw';
+
+export interface TransportEntry {
+  readonly name: string;
+  readonly server: ServerKind;
+  /** Loads the dialer; rejects with the reason when the transport is not available. */
+  load(): Promise<Dialer>;
+}
+
+const noop = (): void => undefined;
+
+function fromConnection(connection: Connection): BenchClient {
+  const client: BenchClient & { error: Error | null } = {
+    error: null,
+    onMessage: noop,
+    send(data) {
+      connection.send(data).catch((error: Error) => {
+        client.error ??= error;
+      });
+    },
+    async close() {
+      await connection.close();
+    },
+  };
+  connection.on('message', (data) => client.onMessage(data));
+  connection.on('error', (error) => {
+    client.error ??= error;
+  });
+  return client;
+}
+
+async function loadFactory(specifier: string): Promise<ConnectionFactory> {
+  const module = (await import(specifier)) as { connect?: unknown };
+  if (typeof module.connect !== 'function') throw new Error(`${specifier} exports no connect yet`);
+  return module.connect as ConnectionFactory;
+}
+
+function connectionEntry(name: string, specifier: string): TransportEntry {
+  return {
+    name,
+    server: 'wirekit',
+    async load() {
+      const connect = await loadFactory(specifier);
+      return async (url) => fromConnection(await connect(url));
+    },
+  };
+}
+
+const wsDialer: Dialer = (url) =>
+  new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const client: BenchClient & { error: Error | null } = {
+      error: null,
+      onMessage: noop,
+      send(data) {
+        socket.send(data, (error) => {
+          if (error) client.error ??= error;
+        });
+      },
+      close: () =>
+        new Promise<void>((done) => {
+          socket.once('close', () => done());
+          socket.close(1000);
+        }),
+    };
+    socket.on('message', (data: Buffer, isBinary) => client.onMessage(isBinary ? data : data.toString()));
+    socket.once('open', () => resolve(client));
+    socket.once('error', (error) => {
+      client.error ??= error;
+      reject(error);
+    });
+  });
+
+/** The floor: node:net with a 4-byte big-endian length prefix, against a byte-echo server. */
+const rawDialer: Dialer = (url, text) =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const socket: Socket = netConnect({ host: hostname, port: Number(port), noDelay: true });
+    const encoder = new TextEncoder();
+    const decoder = new TextDecoder();
+    let pending: Buffer = Buffer.alloc(0);
+    const client: BenchClient & { error: Error | null } = {
+      error: null,
+      onMessage: noop,
+      send(data) {
+        const body = typeof data === 'string' ? encoder.encode(data) : data;
+        const head = Buffer.allocUnsafe(4);
+        head.writeUInt32BE(body.length, 0);
+        socket.write(head);
+        socket.write(body);
+      },
+      close: () =>
+        new Promise<void>((done) => {
+          socket.once('close', () => done());
+          socket.end();
+        }),
+    };
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length >= 4) {
+        const length = pending.readUInt32BE(0);
+        if (pending.length < 4 + length) break;
+        const body = pending.subarray(4, 4 + length);
+        pending = pending.subarray(4 + length);
+        client.onMessage(text ? decoder.decode(body) : body);
+      }
+    });
+    socket.once('connect', () => resolve(client));
+    socket.on('error', (error) => {
+      client.error ??= error;
+      reject(error);
+    });
+  });
+
+/** framed through its own NWConnection API: send with a completion, receiveMessage re-armed per message. */
+const framedNativeEntry: TransportEntry = {
+  name: 'framed (NWConnection API)',
+  server: 'wirekit',
+  async load() {
+    const framed = await import('@wirekit/framed');
+    return (url) =>
+      new Promise((resolve, reject) => {
+        const parameters = framed.NWParameters.tcp;
+        parameters.defaultProtocolStack.applicationProtocols.unshift(new framed.NWProtocolWebSocket.Options());
+        const connection = new framed.NWConnection(framed.NWEndpoint.url(url), parameters);
+        const client: BenchClient & { error: Error | null } = {
+          error: null,
+          onMessage: noop,
+          send(data) {
+            connection.send(data, {
+              completion: (error) => {
+                if (error) client.error ??= error;
+              },
+            });
+          },
+          close: () =>
+            new Promise<void>((done) => {
+              connection.stateUpdateHandler = (state) => {
+                if (state.kind === 'cancelled' || state.kind === 'failed') done();
+              };
+              connection.cancel();
+            }),
+        };
+        const receive = (): void => {
+          connection.receiveMessage((content, context, _isComplete, error) => {
+            if (error !== null || content === null) return;
+            const opcode = context?.webSocketMetadata?.opcode;
+            client.onMessage(opcode === 'text' ? new TextDecoder().decode(content) : content);
+            receive();
+          });
+        };
+        connection.stateUpdateHandler = (state) => {
+          if (state.kind === 'ready') {
+            receive();
+            resolve(client);
+          } else if (state.kind === 'failed') reject(state.error);
+        };
+        connection.start();
+      });
+  },
+};
+
+/** Every row of the comparison, in table order. */
+export const TRANSPORTS: readonly TransportEntry[] = [
+  { name: 'raw TCP (floor)', server: 'raw', load: () => Promise.resolve(rawDialer) },
+  { name: 'ws', server: 'ws', load: () => Promise.resolve(wsDialer) },
+  connectionEntry('task', '@wirekit/task'),
+  connectionEntry('framed', '@wirekit/framed'),
+  framedNativeEntry,
+  connectionEntry('streams', '@wirekit/streams'),
+  connectionEntry('socket', '@wirekit/socket'),
+  connectionEntry('adapter', '@wirekit/adapter'),
+];

@@ -1,0 +1,164 @@
+/**
+ * Runs the comparison: servers and clients in separate processes, every transport × workload,
+ * several repetitions, medians. Each child process is bounded by a timeout and killed by PID.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { TRANSPORTS, type ServerKind } from './clients.js';
+import type { Measurement, WorkloadName } from './workloads.js';
+
+export const WORKLOADS: readonly WorkloadName[] = ['small', 'large', 'text', 'latency', 'handshakes', 'idle'];
+
+export interface ComparisonOptions {
+  readonly quick: boolean;
+  readonly repetitions: number;
+  /** Transport names to run; default all. */
+  readonly transports?: readonly string[];
+  readonly workloads?: readonly WorkloadName[];
+  /** Called after each client run: done, total, and what ran. */
+  readonly progress?: (done: number, total: number, label: string) => void;
+}
+
+/** One cell: the median of the repetitions, or why it could not be measured. */
+export type Cell = { readonly ok: true; readonly measurement: Measurement; readonly runs: number } | { readonly ok: false; readonly reason: string };
+
+export interface ComparisonResult {
+  readonly transports: readonly string[];
+  readonly workloads: readonly WorkloadName[];
+  /** cells[transport][workload] */
+  readonly cells: Readonly<Record<string, Readonly<Partial<Record<WorkloadName, Cell>>>>>;
+  readonly repetitions: number;
+  readonly quick: boolean;
+  readonly node: string;
+}
+
+const EXEC_ARGV = ['--conditions=source', '--import', 'tsx', '--expose-gc'];
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly url: string;
+  request(type: 'mark' | 'measure'): Promise<{ heapUsed?: number; rss?: number }>;
+  stop(): void;
+}
+
+function startServer(kind: ServerKind): Promise<Server> {
+  const child = fork(here('./server-process.ts'), [kind], { execArgv: EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${kind} server did not start in 30 s`));
+    }, 30_000);
+    child.once('error', reject);
+    child.once('message', (message: { type: string; port: number }) => {
+      clearTimeout(timer);
+      resolve({
+        child,
+        url: `ws://127.0.0.1:${message.port}/`,
+        request: (type) =>
+          new Promise((done) => {
+            child.once('message', (answer: { heapUsed?: number; rss?: number }) => done(answer));
+            child.send({ type });
+          }),
+        stop: () => {
+          if (child.exitCode === null) child.kill();
+        },
+      });
+    });
+  });
+}
+
+function runClient(transport: string, workload: WorkloadName, server: Server, quick: boolean): Promise<Measurement> {
+  const timeoutMs = quick ? 60_000 : 300_000;
+  const child = fork(here('./client-process.ts'), [transport, workload, server.url, quick ? 'quick' : 'full'], {
+    execArgv: EXEC_ARGV,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let serverMemory: { heapUsed?: number; rss?: number } = {};
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out after ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const finish = (outcome: () => void): void => {
+      clearTimeout(timer);
+      outcome();
+    };
+    child.on('message', (message: { type: string; measurement?: Measurement; reason?: string }) => {
+      if (message.type === 'idle-open') {
+        void server.request('measure').then((memory) => {
+          serverMemory = memory;
+          child.send({ type: 'continue' });
+        });
+      } else if (message.type === 'result' && message.measurement) {
+        const measurement = message.measurement;
+        if (workload === 'idle') {
+          const count = quick ? 20 : 1_000;
+          const extra = { ...measurement.extra, serverHeapKiB: (serverMemory.heapUsed ?? Number.NaN) / count / 1024, serverRssKiB: (serverMemory.rss ?? Number.NaN) / count / 1024 };
+          finish(() => resolve({ ...measurement, extra }));
+        } else finish(() => resolve(measurement));
+      } else if (message.type === 'failed') finish(() => reject(new Error(message.reason ?? 'failed')));
+    });
+    child.once('exit', (code) => finish(() => reject(new Error(`client exited with ${code}`))));
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function medianMeasurement(runs: readonly Measurement[]): Measurement {
+  const first = runs[0]!;
+  const extra: Record<string, number> = {};
+  for (const key of Object.keys(first.extra ?? {})) extra[key] = median(runs.map((run) => run.extra?.[key] ?? Number.NaN));
+  return { value: median(runs.map((run) => run.value)), unit: first.unit, extra };
+}
+
+export async function runComparison(options: ComparisonOptions): Promise<ComparisonResult> {
+  const entries = TRANSPORTS.filter((entry) => options.transports === undefined || options.transports.includes(entry.name));
+  const workloads = options.workloads ?? WORKLOADS;
+  const available = new Map<string, string | null>();
+  for (const entry of entries) available.set(entry.name, await entry.load().then(() => null, (error: Error) => error.message));
+
+  const runs = new Map<string, Measurement[]>();
+  const failures = new Map<string, string>();
+  const runnable = entries.filter((entry) => available.get(entry.name) === null);
+  const total = runnable.length * workloads.length * options.repetitions;
+  let done = 0;
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    for (const entry of runnable) {
+      for (const workload of workloads) {
+        const key = `${entry.name}\u0000${workload}`;
+        const server = await startServer(entry.server); // fresh per run: memory and handshakes start from zero
+        try {
+          if (workload === 'idle') await server.request('mark');
+          const measurement = await runClient(entry.name, workload, server, options.quick);
+          runs.set(key, [...(runs.get(key) ?? []), measurement]);
+        } catch (error) {
+          failures.set(key, (error as Error).message);
+        } finally {
+          server.stop();
+        }
+        done += 1;
+        options.progress?.(done, total, `${entry.name} · ${workload}`);
+      }
+    }
+  }
+
+  const cells: Record<string, Partial<Record<WorkloadName, Cell>>> = {};
+  for (const entry of entries) {
+    const row: Partial<Record<WorkloadName, Cell>> = {};
+    for (const workload of workloads) {
+      const reason = available.get(entry.name);
+      const key = `${entry.name}\u0000${workload}`;
+      const measured = runs.get(key) ?? [];
+      if (reason) row[workload] = { ok: false, reason };
+      else if (failures.has(key)) row[workload] = { ok: false, reason: failures.get(key)! };
+      else row[workload] = { ok: true, measurement: medianMeasurement(measured), runs: measured.length };
+    }
+    cells[entry.name] = row;
+  }
+  return { transports: entries.map((entry) => entry.name), workloads, cells, repetitions: options.repetitions, quick: options.quick, node: process.version };
+}

@@ -1,0 +1,45 @@
+/**
+ * `pnpm bench:compare` — the five WireKit transports, ws and raw TCP side by side in one run.
+ *   --quick           small sizes, one repetition (a smoke run)
+ *   --reps N          repetitions (default 3); medians are reported
+ *   --only a,b        transport names (see clients.ts), e.g. --only ws,framed
+ *   --workloads a,b   small, large, text, latency, handshakes, idle
+ *   --write-docs      write docs/benchmarks-table.md and docs/public/benchmarks.svg
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runComparison, WORKLOADS } from './orchestrator.js';
+import { renderSvg, renderTable } from './report.js';
+import type { WorkloadName } from './workloads.js';
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const index = args.indexOf(name);
+  return index === -1 ? undefined : args[index + 1];
+};
+const quick = args.includes('--quick');
+const repetitions = Number(option('--reps') ?? (quick ? 1 : 3));
+const only = option('--only')?.split(',');
+const workloads = option('--workloads')?.split(',') as WorkloadName[] | undefined;
+for (const workload of workloads ?? []) if (!WORKLOADS.includes(workload)) throw new Error(`unknown workload ${workload}; known: ${WORKLOADS.join(', ')}`);
+
+const started = Date.now();
+const bar = (done: number, total: number, label: string): void => {
+  const width = 30;
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  const elapsed = Math.round((Date.now() - started) / 1000);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${elapsed}s ${label.padEnd(40).slice(0, 40)}`);
+};
+
+const result = await runComparison({ quick, repetitions, ...(only ? { transports: only } : {}), ...(workloads ? { workloads } : {}), progress: bar });
+process.stderr.write('\n');
+const table = renderTable(result);
+console.log(table);
+if (args.includes('--write-docs')) {
+  const docs = fileURLToPath(new URL('../../../../docs/', import.meta.url));
+  mkdirSync(`${docs}public`, { recursive: true });
+  writeFileSync(`${docs}benchmarks-table.md`, `${table}\n`);
+  writeFileSync(`${docs}public/benchmarks.svg`, renderSvg(result));
+  writeFileSync(`${docs}public/benchmarks.json`, `${JSON.stringify(result, null, 2)}\n`);
+  console.error(`wrote ${docs}benchmarks-table.md and public/benchmarks.svg`);
+}

@@ -1,0 +1,126 @@
+/**
+ * The workloads, run inside the client process against a BenchClient. Every loop is bounded in
+ * count, and each wait is bounded in time by the orchestrator's timeout on the whole process.
+ */
+import type { Message } from '@wirekit/core';
+import type { BenchClient, Dialer } from './clients.js';
+
+export type WorkloadName = 'small' | 'large' | 'text' | 'latency' | 'handshakes' | 'idle';
+
+export interface WorkloadSize {
+  /** 64 B messages pipelined. */
+  readonly smallCount: number;
+  /** 1 MiB binary messages. */
+  readonly largeCount: number;
+  /** 16 KiB UTF-8 text messages. */
+  readonly textCount: number;
+  /** Sequential round trips. */
+  readonly latencyCount: number;
+  /** Sequential connect + close. */
+  readonly handshakeCount: number;
+  /** Idle connections held open. */
+  readonly idleCount: number;
+}
+
+export const FULL: WorkloadSize = { smallCount: 200_000, largeCount: 256, textCount: 20_000, latencyCount: 5_000, handshakeCount: 1_000, idleCount: 1_000 };
+export const QUICK: WorkloadSize = { smallCount: 2_000, largeCount: 4, textCount: 200, latencyCount: 100, handshakeCount: 20, idleCount: 20 };
+
+/** What a workload measured: one headline number and its unit, plus extras. */
+export interface Measurement {
+  readonly value: number;
+  readonly unit: string;
+  readonly extra?: Readonly<Record<string, number>>;
+}
+
+const MiB = 1024 * 1024;
+
+/** A 16 KiB string of multi-byte UTF-8 (2-, 3- and 4-byte sequences), so validation does real work. */
+export function utf8Text(bytes: number): string {
+  const unit = 'WireKit ✓ héllo 世界 🚀 ';
+  const unitBytes = new TextEncoder().encode(unit).length;
+  return unit.repeat(Math.ceil(bytes / unitBytes)).slice(0, bytes);
+}
+
+/** Sends `count` copies of `message`, keeping at most `window` unanswered, until all echoes are back. */
+function pipeline(client: BenchClient, message: Message, count: number, window: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let received = 0;
+    const start = performance.now();
+    client.onMessage = () => {
+      received += 1;
+      if (client.error) return reject(client.error);
+      if (received === count) return resolve(performance.now() - start);
+      if (sent < count) {
+        sent += 1;
+        client.send(message);
+      }
+    };
+    while (sent < Math.min(window, count)) {
+      sent += 1;
+      client.send(message);
+    }
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Runs one workload; `hooks.idleOpen` lets the orchestrator measure the server while connections are held. */
+export async function runWorkload(name: WorkloadName, dial: Dialer, url: string, size: WorkloadSize, hooks: { idleOpen(): Promise<void> }): Promise<Measurement> {
+  switch (name) {
+    case 'small': {
+      const client = await dial(url, false);
+      const ms = await pipeline(client, new Uint8Array(64).fill(7), size.smallCount, 512);
+      await client.close();
+      return { value: (size.smallCount / ms) * 1000, unit: 'msg/s' };
+    }
+    case 'large': {
+      const client = await dial(url, false);
+      const payload = new Uint8Array(MiB).fill(3);
+      const ms = await pipeline(client, payload, size.largeCount, 4);
+      await client.close();
+      return { value: (size.largeCount / ms) * 1000, unit: 'MiB/s' };
+    }
+    case 'text': {
+      const client = await dial(url, true);
+      const ms = await pipeline(client, utf8Text(16 * 1024), size.textCount, 64);
+      await client.close();
+      return { value: (size.textCount / ms) * 1000, unit: 'msg/s' };
+    }
+    case 'latency': {
+      const client = await dial(url, false);
+      const payload = new Uint8Array(64);
+      const samples: number[] = [];
+      for (let i = 0; i < size.latencyCount; i++) samples.push(await pipeline(client, payload, 1, 1));
+      await client.close();
+      samples.sort((a, b) => a - b);
+      return { value: percentile(samples, 50) * 1000, unit: 'µs p50', extra: { p99: percentile(samples, 99) * 1000 } };
+    }
+    case 'handshakes': {
+      const start = performance.now();
+      for (let i = 0; i < size.handshakeCount; i++) {
+        const client = await dial(url, false);
+        await client.close();
+      }
+      return { value: (size.handshakeCount / (performance.now() - start)) * 1000, unit: 'conn/s' };
+    }
+    case 'idle': {
+      gc();
+      const before = process.memoryUsage();
+      const clients: BenchClient[] = [];
+      for (let i = 0; i < size.idleCount; i++) clients.push(await dial(url, false));
+      gc();
+      const after = process.memoryUsage();
+      await hooks.idleOpen();
+      for (const client of clients) await client.close();
+      const perConnection = (key: 'rss' | 'heapUsed'): number => (after[key] - before[key]) / size.idleCount / 1024;
+      return { value: perConnection('heapUsed'), unit: 'KiB heap/conn (client)', extra: { clientRssKiB: perConnection('rss') } };
+    }
+  }
+}
