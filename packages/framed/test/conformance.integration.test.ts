@@ -5,7 +5,7 @@
  * @wirekit/conformance is not yet a devDependency of this package, so it is imported by path
  * until it is declared (then: `from '@wirekit/conformance'`).
  */
-import { describeConnection } from '../../conformance/src/index.js';
+import { describeConnection } from '@wirekit/conformance';
 import { connect } from '../src/index.js';
 
 describeConnection('framed', connect);
