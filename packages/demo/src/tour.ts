@@ -1,139 +1,55 @@
 /**
- * The WireKit tour. Today it shows the engine, @wirekit/protocol: a client and a server engine
- * talking in memory, then the engine on real loopback sockets against `ws` in both directions.
- * Later issues add the five transports, the comparison table and the chat room.
+ * `pnpm demo`: the WireKit tour. An embedded WireKitServer echoes on loopback; the same function,
+ * written once against the shared `Connection`, runs over each of the five transports (text,
+ * binary, JSON, a timed echo loop, ping, a clean close); a comparison table follows. Then the chat
+ * room is served until Ctrl-C or SIGTERM.
+ *
+ * Flags: `--no-chat` (tour only, then exit: for tests and CI), `--port N` (the chat server's port;
+ * an ephemeral one by default). Exits 1 when any transport fails the tour.
  */
-import { createHash, randomFillSync } from 'node:crypto';
-import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { acceptUpgrade, ClientHandshake, Engine, ServerHandshake, type EngineEvent } from '@wirekit/protocol';
-import WebSocket, { WebSocketServer } from 'ws';
+import { parseArgs } from 'node:util';
+import { describeError } from './bounded.js';
+import { startChatServer } from './chat/server.js';
+import { isMain } from './is-main.js';
+import { formatTable } from './tour/report.js';
+import { runTour } from './tour/run-tour.js';
 
-const random = (n: number): Uint8Array => randomFillSync(new Uint8Array(n));
-const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).digest();
+const USAGE = 'usage: pnpm demo [--no-chat] [--port N]';
 
-function describe(event: EngineEvent): string {
-  switch (event.type) {
-    case 'text':
-      return `text ${JSON.stringify(event.data)}`;
-    case 'binary':
-      return `binary ${event.data.length} bytes`;
-    case 'ping':
-    case 'pong':
-      return `${event.type} ${event.data.length} bytes`;
-    case 'protocol-error':
-      return `protocol-error ${event.error.code} (close ${event.error.closeCode})`;
-    case 'close':
-      return `close ${event.code} ${JSON.stringify(event.reason)} clean=${event.wasClean} by ${event.initiator}`;
+async function serveChat(port: number): Promise<void> {
+  const chat = await startChatServer({ port, log: (line) => console.log(line) });
+  console.log(`\nThe chat room is open: ${chat.url}  (WebSocket endpoint ${chat.wsUrl})`);
+  console.log(`  web: open ${chat.url}?room=lobby&name=ada in two browser tabs`);
+  console.log(`  terminal: pnpm chat ${chat.wsUrl} --name bob --room lobby`);
+  console.log('Ctrl-C stops it.');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log(`\n${signal}: closing the chat (clients get 1001 Going Away)…`);
+  await chat.close();
+  console.log('chat closed.');
+}
+
+/** The tour's command line; resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { 'no-chat': { type: 'boolean', default: false }, port: { type: 'string', default: '0' } } }));
+  } catch (error) {
+    console.error(`${describeError(error)}\n${USAGE}`);
+    return 2;
   }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) return (console.error(`--port must be 0–65535\n${USAGE}`), 2);
+  console.log('WireKit tour: one function, written against Connection, over the five transports\n');
+  const tour = await runTour({ log: (line) => console.log(line) });
+  console.log(`\n${formatTable(tour.results)}\n`);
+  for (const error of tour.serverErrors) console.log(`server: ${error}`);
+  const failed = tour.results.filter((result) => !result.ok);
+  console.log(failed.length === 0 ? 'All five transports passed the tour.' : `FAILED: ${failed.map((result) => `${result.transport} (${result.error ?? 'incomplete'})`).join('; ')}`);
+  if (values['no-chat'] !== true) await serveChat(port);
+  return failed.length === 0 ? 0 : 1;
 }
 
-function inMemory(): void {
-  console.log('1. Two engines in memory: bytes in, events out, no sockets\n');
-  const queue: Array<{ to: 'client' | 'server'; bytes: Uint8Array }> = [];
-  const client = new Engine({ role: 'client', random, onEvent: (e) => console.log(`   client ← ${describe(e)}`), onWrite: (c) => c.forEach((bytes) => queue.push({ to: 'server', bytes: bytes.slice() })) });
-  const server: Engine = new Engine({
-    role: 'server',
-    onEvent: (e) => {
-      console.log(`   server ← ${describe(e)}`);
-      if (e.type === 'text' || e.type === 'binary') server.send(e.data);
-    },
-    onWrite: (c) => c.forEach((bytes) => queue.push({ to: 'client', bytes: bytes.slice() })),
-  });
-  const pump = (): void => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) (item.to === 'server' ? server : client).receive(item.bytes);
-  };
-  client.send('hello, engine');
-  client.send(new Uint8Array([1, 2, 3, 4]));
-  client.send(JSON.stringify({ kind: 'chat', text: 'JSON is just text' }));
-  client.ping(new TextEncoder().encode('rtt?'));
-  pump();
-  client.close(1000, 'tour over');
-  pump();
-  console.log(`   states: client ${client.state}, server ${server.state}\n`);
-}
-
-/** Runs a WireKit engine on a connected socket; returns a promise of its close event. */
-function attach(socket: Socket, engine: (hooks: { onEvent: (e: EngineEvent) => void; onWrite: (c: Uint8Array[]) => void }) => Engine, log: string[]): { engine: Engine; closed: Promise<EngineEvent> } {
-  let resolveClosed!: (e: EngineEvent) => void;
-  const closed = new Promise<EngineEvent>((resolve) => (resolveClosed = resolve));
-  const instance = engine({
-    onEvent: (e) => {
-      log.push(describe(e));
-      if (e.type === 'close') {
-        socket.end();
-        resolveClosed(e);
-      }
-    },
-    onWrite: (chunks) => chunks.forEach((c) => socket.write(c)),
-  });
-  socket.on('data', (chunk) => instance.receive(chunk));
-  socket.on('close', () => instance.transportClosed());
-  return { engine: instance, closed };
-}
-
-async function engineServerWsClient(): Promise<string[]> {
-  const log: string[] = [];
-  const server = createServer((socket) => {
-    const handshake = new ServerHandshake();
-    socket.once('data', (chunk) => {
-      const result = handshake.receive(chunk);
-      if (result === null || result.kind === 'invalid') return void socket.destroy();
-      const accepted = acceptUpgrade(result.request, { sha1, protocol: result.request.protocols[0] ?? '' });
-      socket.write(accepted.response);
-      const { engine } = attach(socket, (hooks) => new Engine({ role: 'server', ...hooks, onEvent: (e) => {
-        hooks.onEvent(e);
-        if (e.type === 'text' || e.type === 'binary') engine.send(e.data);
-      } }), log);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/tour`, ['tour.v1']);
-  await once(ws, 'open');
-  const started = performance.now();
-  ws.send('hello from ws');
-  const [reply] = (await once(ws, 'message')) as [Buffer];
-  log.push(`ws client got the echo ${JSON.stringify(reply.toString())} in ${(performance.now() - started).toFixed(2)} ms, protocol ${ws.protocol}`);
-  ws.close(1000, 'done');
-  await once(ws, 'close');
-  server.close();
-  return log;
-}
-
-async function engineClientWsServer(): Promise<string[]> {
-  const log: string[] = [];
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await once(wss, 'listening');
-  wss.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
-  const handshake = new ClientHandshake({ url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, random, sha1 });
-  const socket = connect(handshake.port, handshake.hostname);
-  socket.write(handshake.request());
-  const [chunk] = (await once(socket, 'data')) as [Buffer];
-  const result = handshake.receive(chunk);
-  if (result === null || result.kind === 'rejected') throw new Error('handshake with ws failed');
-  const big = random(1024 * 1024);
-  let started = 0;
-  const { engine, closed } = attach(socket, (hooks) => new Engine({ role: 'client', random, ...hooks, onEvent: (e) => {
-    hooks.onEvent(e);
-    if (e.type === 'binary') log.push(`1 MiB echoed intact: ${Buffer.from(e.data).equals(big)} in ${(performance.now() - started).toFixed(1)} ms`);
-    if (e.type === 'binary') engine.close(1000, 'bye ws');
-  } }), log);
-  started = performance.now();
-  engine.send(big);
-  await closed;
-  await new Promise<void>((resolve) => wss.close(() => resolve()));
-  return log;
-}
-
-async function main(): Promise<void> {
-  console.log('WireKit tour — the RFC 6455 engine (@wirekit/protocol)\n');
-  inMemory();
-  console.log('2. WireKit engine server ↔ ws client, over loopback TCP\n');
-  for (const line of await engineServerWsClient()) console.log(`   ${line}`);
-  console.log('\n3. WireKit engine client ↔ ws server, over loopback TCP\n');
-  for (const line of await engineClientWsServer()) console.log(`   ${line}`);
-  console.log('\nThe transports (task, framed, streams, socket, adapter) and the chat room join this tour as they land.');
-}
-
-await main();
+if (isMain(import.meta.url)) process.exit(await main(process.argv.slice(2)));
