@@ -1,0 +1,94 @@
+/**
+ * One of the demo's command-line programs as a real child process (node + tsx, on the sources),
+ * with every wait bounded and the child killed by its PID if it overstays.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export class ChildCli {
+  readonly lines: string[] = [];
+  readonly errors: string[] = [];
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #exited: Promise<number | null>;
+  #waiters: Array<() => void> = [];
+
+  /** Starts `src/<script>` with `args`. */
+  constructor(script: string, args: readonly string[]) {
+    this.#child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(DEMO_DIR, 'src', script), ...args], { cwd: DEMO_DIR, stdio: 'pipe' });
+    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    const collect = (into: string[]) => {
+      let rest = '';
+      return (chunk: Buffer): void => {
+        const parts = (rest + chunk.toString('utf8')).split('\n');
+        rest = parts.pop() ?? '';
+        into.push(...parts);
+        for (const wake of this.#waiters) wake();
+      };
+    };
+    this.#child.stdout.on('data', collect(this.lines));
+    this.#child.stderr.on('data', collect(this.errors));
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** Sends one line to the child's stdin. */
+  write(line: string): void {
+    this.#child.stdin.write(`${line}\n`);
+  }
+
+  /** Ends the child's stdin. */
+  endInput(): void {
+    this.#child.stdin.end();
+  }
+
+  /** Waits for a stdout line matching `pattern`; returns it. */
+  async waitForLine(pattern: RegExp, ms = 15_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.lines.find((line) => pattern.test(line));
+      if (found !== undefined) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no line matching ${String(pattern)} within ${String(ms)} ms; stdout: ${JSON.stringify(this.lines)} stderr: ${JSON.stringify(this.errors.slice(-10))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 250));
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      this.#waiters = [];
+    }
+  }
+
+  /** Waits for the child to exit; returns its exit code, or throws (and kills it) after `ms`. */
+  async exitCode(ms = 15_000): Promise<number | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.kill();
+        reject(new Error(`the child did not exit within ${String(ms)} ms; stdout: ${JSON.stringify(this.lines)}`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([this.#exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Kills the child by its PID if it is still running. */
+  kill(): void {
+    if (this.#child.exitCode === null && this.#child.signalCode === null && this.#child.pid !== undefined) {
+      try {
+        process.kill(this.#child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
