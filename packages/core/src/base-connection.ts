@@ -61,16 +61,21 @@ export abstract class BaseConnection implements Connection {
   abstract readonly protocol: string;
   abstract readonly extensions: string;
   abstract readonly bufferedAmount: number;
-  readonly closed: Promise<CloseInfo>;
   protected readonly emitter = new EventEmitter<ConnectionEvents>();
-  protected readonly queue = new MessageQueue(() => this.updateFlow());
+  /**
+   * The pull queue, created by the first receive(), iterator, or message that finds no
+   * listener: a connection read through `message` events only never needs one.
+   */
+  private pullQueue: MessageQueue | null = null;
   private currentState: ConnectionState;
-  private resolveClosed!: (info: CloseInfo) => void;
+  /** `closed`, created when first asked for (a server holding thousands of connections rarely does). */
+  private closedPromise: Promise<CloseInfo> | null = null;
+  private resolveClosed: ((info: CloseInfo) => void) | null = null;
   private closeInfo: CloseInfo | null = null;
   private readonly receiveHighWaterMark: number;
   private readonly maxBufferedAmount: number;
-  /** Messages that arrived with no consumer, in order. */
-  private readonly held: Message[] = [];
+  /** Messages that arrived with no consumer, in order; null while there are none. */
+  private held: Message[] | null = null;
   private heldBytes = 0;
   private drainScheduled = false;
   private draining = false;
@@ -86,11 +91,25 @@ export abstract class BaseConnection implements Connection {
     this.currentState = initial;
     this.receiveHighWaterMark = receiveHighWaterMark;
     this.maxBufferedAmount = maxBufferedAmount;
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
   get state(): ConnectionState {
     return this.currentState;
+  }
+
+  /** Resolves once with how the connection closed; never rejects. The same promise every time. */
+  get closed(): Promise<CloseInfo> {
+    if (this.closedPromise === null) {
+      const info = this.closeInfo;
+      this.closedPromise = info !== null ? Promise.resolve(info) : new Promise((resolve) => (this.resolveClosed = resolve));
+    }
+    return this.closedPromise;
+  }
+
+  /** The pull queue, created on first use. */
+  protected get queue(): MessageQueue {
+    this.pullQueue ??= new MessageQueue(() => this.updateFlow());
+    return this.pullQueue;
   }
 
   abstract send(data: Message): Promise<void>;
@@ -106,7 +125,7 @@ export abstract class BaseConnection implements Connection {
    * counts its UTF-16 code units. Reading pauses above `receiveHighWaterMark`.
    */
   get queuedAmount(): number {
-    return this.heldBytes + this.queue.bytes;
+    return this.heldBytes + (this.pullQueue?.bytes ?? 0);
   }
 
   /** One-shot pull of the next message; rejects WK_ERR_CLOSED once closed and nothing is queued. */
@@ -125,7 +144,7 @@ export abstract class BaseConnection implements Connection {
     const fn = listener as Parameters<typeof this.emitter.on<E>>[1];
     this.emitter.on(event, fn);
     // On a microtask, so that on() returns (and its remover exists) before the listener runs.
-    if (event === 'message' && this.held.length > 0 && !this.drainScheduled) {
+    if (event === 'message' && this.held !== null && this.held.length > 0 && !this.drainScheduled) {
       this.drainScheduled = true;
       queueMicrotask(() => {
         this.drainScheduled = false;
@@ -145,9 +164,9 @@ export abstract class BaseConnection implements Connection {
   }
 
   protected deliver(message: Message): void {
-    if (this.held.length === 0 && !this.draining && this.hasConsumer()) this.dispatch(message);
+    if (this.held === null && !this.draining && this.hasConsumer()) this.dispatch(message);
     else {
-      this.held.push(message);
+      (this.held ??= []).push(message);
       this.heldBytes += messageSize(message);
     }
     this.updateFlow();
@@ -179,16 +198,19 @@ export abstract class BaseConnection implements Connection {
     this.setState('closed');
     this.queue.end(ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code }));
     // Resolved before the event, so that a throwing `close` listener cannot leave `closed` pending.
-    this.resolveClosed(info);
+    this.resolveClosed?.(info);
+    this.resolveClosed = null;
     this.emitter.emit('close', info);
   }
 
   private hasConsumer(): boolean {
-    return this.queue.isPulling || this.emitter.listenerCount('message') > 0;
+    return this.pullQueue?.isPulling === true || this.emitter.listenerCount('message') > 0;
   }
 
   private dispatch(message: Message): void {
-    this.queue.push(message, this.emitter.listenerCount('message') > 0);
+    const listening = this.emitter.listenerCount('message') > 0;
+    // With listeners and nobody pulling, the queue would not keep the message: do not create it.
+    if (this.pullQueue !== null || !listening) this.queue.push(message, listening);
     this.emitter.emit('message', message);
   }
 
@@ -199,17 +221,20 @@ export abstract class BaseConnection implements Connection {
 
   /** Hands held messages to the consumers, in order, while there are any (a listener may remove itself). */
   private drainHeld(): void {
-    if (this.draining) return;
+    const held = this.held;
+    if (this.draining || held === null) return;
     this.draining = true;
     let index = 0;
     try {
-      while (index < this.held.length && this.hasConsumer()) {
-        const message = this.held[index++]!;
+      while (index < held.length && this.hasConsumer()) {
+        const message = held[index++]!;
         this.heldBytes -= messageSize(message);
         this.dispatch(message);
       }
     } finally {
-      this.held.splice(0, index);
+      held.splice(0, index);
+      // Messages held meanwhile (a listener that removed itself) were pushed to `held`.
+      if (this.held === held && held.length === 0) this.held = null;
       this.draining = false;
     }
     this.updateFlow();

@@ -61,9 +61,22 @@ export interface EngineConnectionOptions extends ConnectionLimits {
   readonly allocate?: Allocator;
   /** When given, bytes received while `connecting` are fed to it; otherwise call {@link EngineConnection.establish}. */
   readonly handshake?: PendingHandshake;
+  /**
+   * Called once the connection is closed, right after its `close` event: what a server that
+   * tracks thousands of connections uses instead of a listener or a `closed.then` per connection.
+   */
+  readonly onClose?: (connection: EngineConnection, info: CloseInfo) => void;
 }
 
-type SendTicket = { readonly size: number; readonly resolve: () => void; readonly reject: (error: WireKitError) => void };
+/** A send in flight; tickets form a list through `prev`/`next` (no Set per connection), in the order sent. */
+type SendTicket = {
+  readonly size: number;
+  readonly resolve: () => void;
+  readonly reject: (error: WireKitError) => void;
+  prev: SendTicket | null;
+  next: SendTicket | null;
+  settled: boolean;
+};
 
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
@@ -83,15 +96,21 @@ export class EngineConnection extends BaseConnection {
   readonly url: string;
   readonly role: Role;
   private readonly channel: ByteChannel;
-  private readonly options: EngineConnectionOptions;
+  /** Needed until the engine starts; dropped then, with the handshake state it refers to. */
+  private options: EngineConnectionOptions | null;
   private readonly clock: Clock;
   private readonly closeTimeout: number;
-  private readonly pings = new PingTracker();
-  private readonly tickets = new Set<SendTicket>();
+  /** Pings waiting for their pong, created by the first ping(). */
+  private pings: PingTracker | null = null;
+  /** Sends whose write has not completed, oldest first. */
+  private firstTicket: SendTicket | null = null;
+  private lastTicket: SendTicket | null = null;
   private handshake: PendingHandshake | null;
   private engine: Engine<SendTicket> | null = null;
-  private negotiated: AcceptedHandshake = NO_EXTENSIONS;
-  private early: Uint8Array[] = [];
+  private negotiatedProtocol = '';
+  private negotiatedExtensions = '';
+  /** Bytes received while connecting with no handshake reader, for the engine; null while there are none. */
+  private early: Uint8Array[] | null = null;
   private pendingBytes = 0;
   /** How the WebSocket closed, from the engine; the connection is closed once the transport is too. */
   private engineClose: CloseInfo | null = null;
@@ -100,6 +119,7 @@ export class EngineConnection extends BaseConnection {
   /** What pending operations fail with when the connection ends, when close() was given one. */
   private ending: WireKitError | null = null;
   private channelClosed = false;
+  private readonly onClose: ((connection: EngineConnection, info: CloseInfo) => void) | null;
 
   /**
    * Binds `channel` at once; the connection is `connecting` until the handshake is settled.
@@ -120,6 +140,7 @@ export class EngineConnection extends BaseConnection {
     this.clock = options.clock ?? systemClock;
     this.closeTimeout = closeTimeout;
     this.handshake = options.handshake ?? null;
+    this.onClose = options.onClose ?? null;
     channel.bind({
       data: (chunk) => this.onData(chunk),
       end: () => this.onEnd(),
@@ -130,11 +151,11 @@ export class EngineConnection extends BaseConnection {
   }
 
   get protocol(): string {
-    return this.negotiated.protocol;
+    return this.negotiatedProtocol;
   }
 
   get extensions(): string {
-    return this.negotiated.extensionsHeader;
+    return this.negotiatedExtensions;
   }
 
   /** Payload bytes handed to send()/sendPart() whose write has not completed. */
@@ -155,10 +176,12 @@ export class EngineConnection extends BaseConnection {
    */
   establish(accepted: AcceptedHandshake = NO_EXTENSIONS): void {
     if (this.state === 'closed') return;
-    if (this.engine !== null) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'the connection is already established');
-    const { options } = this;
+    const options = this.options;
+    if (this.engine !== null || options === null) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'the connection is already established');
     this.handshake = null;
-    this.negotiated = accepted;
+    this.options = null;
+    this.negotiatedProtocol = accepted.protocol;
+    this.negotiatedExtensions = accepted.extensionsHeader;
     this.engine = new Engine<SendTicket>({
       role: options.role,
       ...(options.random === undefined ? {} : { random: options.random }),
@@ -171,11 +194,11 @@ export class EngineConnection extends BaseConnection {
       onWrite: (chunks, ticket) => this.write(chunks, ticket),
     });
     const early = this.early;
-    this.early = [];
+    this.early = null;
     this.setState('open');
     const engine = this.engine;
     if (accepted.remainder !== undefined && accepted.remainder.length > 0) engine.receive(accepted.remainder);
-    for (const chunk of early) engine.receive(chunk);
+    if (early !== null) for (const chunk of early) engine.receive(chunk);
   }
 
   /**
@@ -209,7 +232,7 @@ export class EngineConnection extends BaseConnection {
     checkControlPayload(payload);
     const engine = this.engine;
     if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
-    const rtt = quiet(this.pings.add(payload, this.clock.now()));
+    const rtt = quiet((this.pings ??= new PingTracker()).add(payload, this.clock.now()));
     engine.ping(payload);
     return rtt;
   }
@@ -267,8 +290,10 @@ export class EngineConnection extends BaseConnection {
     const full = this.bufferFull(size);
     if (full !== null) return rejected(full);
     let ticket!: SendTicket;
-    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject })));
-    this.tickets.add(ticket);
+    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, prev: this.lastTicket, next: null, settled: false })));
+    if (this.lastTicket === null) this.firstTicket = ticket;
+    else this.lastTicket.next = ticket;
+    this.lastTicket = ticket;
     this.pendingBytes += size;
     try {
       send(engine, ticket);
@@ -286,7 +311,13 @@ export class EngineConnection extends BaseConnection {
   }
 
   private settleTicket(ticket: SendTicket, error?: unknown): void {
-    if (!this.tickets.delete(ticket)) return;
+    if (ticket.settled) return;
+    ticket.settled = true;
+    if (ticket.prev === null) this.firstTicket = ticket.next;
+    else ticket.prev.next = ticket.next;
+    if (ticket.next === null) this.lastTicket = ticket.prev;
+    else ticket.next.prev = ticket.prev;
+    ticket.prev = ticket.next = null;
     this.pendingBytes -= ticket.size;
     if (error === undefined) ticket.resolve();
     else ticket.reject(toWireKitError(error));
@@ -296,7 +327,7 @@ export class EngineConnection extends BaseConnection {
     if (this.state === 'closed') return;
     if (this.engine !== null) return this.engine.receive(chunk);
     if (this.handshake === null) {
-      this.early.push(chunk);
+      (this.early ??= []).push(chunk);
       return;
     }
     const outcome = this.handshake.receive(chunk);
@@ -337,7 +368,7 @@ export class EngineConnection extends BaseConnection {
         this.emitter.emit('ping', plain(event.data));
         return;
       case 'pong':
-        this.pings.pong(event.data, this.clock.now());
+        this.pings?.pong(event.data, this.clock.now());
         this.emitter.emit('pong', plain(event.data));
         return;
       case 'protocol-error':
@@ -382,9 +413,10 @@ export class EngineConnection extends BaseConnection {
     this.closeTimer = null;
     const info = this.engineClose ?? ABNORMAL;
     const closed = this.ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
-    this.pings.fail(closed);
-    for (const ticket of [...this.tickets]) this.settleTicket(ticket, closed);
+    this.pings?.fail(closed);
+    while (this.firstTicket !== null) this.settleTicket(this.firstTicket, closed);
     this.finish(info, closed);
+    this.onClose?.(this, info);
   }
 
   protected pauseReading(): void {

@@ -2,6 +2,7 @@ import type { Allocator, Extension } from '@wirekit/protocol';
 import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import type { Clock } from './clock.js';
+import type { CloseInfo } from './connection.js';
 import { EngineConnection } from './engine-connection.js';
 
 /** Options of {@link acceptServerConnection}: what `acceptUpgrade` negotiated, and the connection's limits. */
@@ -27,6 +28,8 @@ export interface ServerConnectionOptions extends ConnectionLimits {
   readonly fragmentSize?: number;
   /** Buffer allocator for the engine (e.g. `Buffer.allocUnsafe`). */
   readonly allocate?: Allocator;
+  /** Called once the connection is closed, after its `close` event (see EngineConnectionOptions.onClose). */
+  readonly onClose?: (connection: EngineConnection, info: CloseInfo) => void;
 }
 
 /**
@@ -50,6 +53,7 @@ export function acceptServerConnection(channel: ByteChannel, options: ServerConn
     ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
     ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
     ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
+    ...(options.onClose === undefined ? {} : { onClose: options.onClose }),
   });
   connection.establish({
     protocol: options.protocol,

@@ -25,6 +25,11 @@ export interface DuplexSocketLike {
   readonly writableEnded?: boolean;
 }
 
+/** Where a socket's listeners find their channel: one property instead of a closure per listener. */
+const CHANNEL = Symbol('wirekit.socketChannel');
+
+type BoundSocket = DuplexSocketLike & { [CHANNEL]?: SocketChannel };
+
 /**
  * Adapts a connected Node socket (or anything shaped like one) to the {@link ByteChannel} SPI.
  * `write()` corks the socket around a batch of chunks, so that a frame's header and payload
@@ -34,70 +39,104 @@ export interface DuplexSocketLike {
  * callback, never with an `error` event.
  *
  * The socket's listeners are attached by `bind()`; until then its data stays in its buffer
- * (a socket in paused mode with no `data` listener does not read).
+ * (a socket in paused mode with no `data` listener does not read). They are module-level
+ * functions that find the channel through a symbol property of the socket (Node calls a
+ * listener with `this` set to its emitter), so a connection costs no closure per listener;
+ * a socket therefore carries one channel.
  */
 export function socketChannel(socket: DuplexSocketLike): ByteChannel {
-  let current: ByteChannelHandlers | null = null;
-  let closed = false;
-  return {
-    write(chunks, done) {
-      if (socket.destroyed === true || socket.writableEnded === true) {
-        queueMicrotask(() => done(new Error(socket.destroyed === true ? 'the socket is destroyed' : 'the socket has ended')));
-        return false;
-      }
-      if (chunks.length === 0) {
-        queueMicrotask(() => done());
-        return true;
-      }
-      socket.cork?.();
-      let ok = true;
-      chunks.forEach((chunk, index) => {
-        ok = index === chunks.length - 1 ? socket.write(chunk, (error) => done(error ?? undefined)) : socket.write(chunk);
-      });
-      socket.uncork?.();
-      return ok;
-    },
-    get bufferedAmount() {
-      return socket.writableLength;
-    },
-    end() {
-      socket.end();
-    },
-    destroy(error) {
-      socket.destroy(error);
-    },
-    pause() {
-      socket.pause();
-    },
-    resume() {
-      socket.resume();
-    },
-    bind(handlers: ByteChannelHandlers) {
-      // Rebinding swaps the target; the socket keeps one set of listeners.
-      const first = current === null;
-      current = handlers;
-      if (!first) return;
-      // A plain Uint8Array view of Node's Buffer: what the SPI promises, with no copy.
-      const data = (chunk: Uint8Array): void => current!.data(chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      const end = (): void => current!.end();
-      // Stays attached after close: a late error must not become an uncaught exception.
-      const error = (cause: Error): void => {
-        if (!closed) current!.error(cause);
-      };
-      const drain = (): void => current!.drain();
-      const close = (): void => {
-        closed = true;
-        socket.off('data', data);
-        socket.off('end', end);
-        socket.off('drain', drain);
-        socket.off('close', close);
-        current!.close();
-      };
-      socket.on('data', data);
-      socket.on('end', end);
-      socket.on('error', error);
-      socket.on('drain', drain);
-      socket.on('close', close);
-    },
-  };
+  return new SocketChannel(socket);
+}
+
+class SocketChannel implements ByteChannel {
+  current: ByteChannelHandlers | null = null;
+  closed = false;
+
+  constructor(private readonly socket: DuplexSocketLike) {}
+
+  write(chunks: readonly Uint8Array[], done: (error?: Error) => void): boolean {
+    const socket = this.socket;
+    if (socket.destroyed === true || socket.writableEnded === true) {
+      queueMicrotask(() => done(new Error(socket.destroyed === true ? 'the socket is destroyed' : 'the socket has ended')));
+      return false;
+    }
+    if (chunks.length === 0) {
+      queueMicrotask(() => done());
+      return true;
+    }
+    socket.cork?.();
+    let ok = true;
+    const last = chunks.length - 1;
+    for (let index = 0; index < last; index++) ok = socket.write(chunks[index]!);
+    ok = socket.write(chunks[last]!, (error) => done(error ?? undefined));
+    socket.uncork?.();
+    return ok;
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  destroy(error?: Error): void {
+    this.socket.destroy(error);
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  bind(handlers: ByteChannelHandlers): void {
+    // Rebinding swaps the target; the socket keeps one set of listeners.
+    const first = this.current === null;
+    this.current = handlers;
+    if (!first) return;
+    const socket = this.socket as BoundSocket;
+    socket[CHANNEL] = this;
+    socket.on('data', onSocketData);
+    socket.on('end', onSocketEnd);
+    // Stays attached after close: a late error must not become an uncaught exception.
+    socket.on('error', onSocketError);
+    socket.on('drain', onSocketDrain);
+    socket.on('close', onSocketClose);
+  }
+}
+
+function channelOf(socket: BoundSocket): SocketChannel {
+  return socket[CHANNEL]!;
+}
+
+function onSocketData(this: BoundSocket, chunk: Uint8Array): void {
+  // A plain Uint8Array view of Node's Buffer: what the SPI promises, with no copy.
+  channelOf(this).current!.data(chunk.constructor === Uint8Array ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+}
+
+function onSocketEnd(this: BoundSocket): void {
+  channelOf(this).current!.end();
+}
+
+function onSocketError(this: BoundSocket, cause: Error): void {
+  const channel = channelOf(this);
+  if (!channel.closed) channel.current!.error(cause);
+}
+
+function onSocketDrain(this: BoundSocket): void {
+  channelOf(this).current!.drain();
+}
+
+function onSocketClose(this: BoundSocket): void {
+  const channel = channelOf(this);
+  channel.closed = true;
+  this.off('data', onSocketData);
+  this.off('end', onSocketEnd);
+  this.off('drain', onSocketDrain);
+  this.off('close', onSocketClose);
+  channel.current!.close();
 }

@@ -3,7 +3,7 @@ import { decodeClosePayload, encodeClosePayload } from './close-frame.js';
 import { assertNever, ProtocolError, WireKitUsageError } from './errors.js';
 import type { Extension, RsvBits } from './extension.js';
 import { decodeWith, extensionError } from './extension-pipeline.js';
-import type { Frame, Role } from './frame.js';
+import { NO_RSV, type Frame, type Role } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { MessageAssembler, type RawMessage } from './message-assembler.js';
 import { Opcode } from './opcode.js';
@@ -76,6 +76,7 @@ export interface EngineOptions<Tag = unknown> {
 }
 
 const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+const NO_EXTENSIONS: readonly Extension[] = [];
 const encoder = new TextEncoder();
 
 type Slot = { ready: boolean; run: (() => void) | null };
@@ -112,7 +113,7 @@ export class Engine<Tag = unknown> {
     this.role = options.role;
     this.options = options;
     this.maxMessageSize = positive(options.maxMessageSize, DEFAULT_MAX_MESSAGE, 'maxMessageSize');
-    this.extensions = options.extensions ?? [];
+    this.extensions = options.extensions ?? NO_EXTENSIONS;
     this.outbound = new Outbound<Tag>({
       role: options.role,
       random: options.random,
@@ -122,11 +123,13 @@ export class Engine<Tag = unknown> {
       onWrite: options.onWrite,
       onError: (error) => this.fail(error),
     });
-    const allowedRsv = { rsv1: false, rsv2: false, rsv3: false };
+    let allowedRsv: RsvBits = NO_RSV;
     for (const extension of this.extensions) {
-      allowedRsv.rsv1 ||= extension.rsv.rsv1;
-      allowedRsv.rsv2 ||= extension.rsv.rsv2;
-      allowedRsv.rsv3 ||= extension.rsv.rsv3;
+      allowedRsv = {
+        rsv1: allowedRsv.rsv1 || extension.rsv.rsv1,
+        rsv2: allowedRsv.rsv2 || extension.rsv.rsv2,
+        rsv3: allowedRsv.rsv3 || extension.rsv.rsv3,
+      };
     }
     this.assembler = new MessageAssembler(options.allocate);
     this.decoder = new FrameDecoder({

@@ -3,7 +3,7 @@ import { MAX_CONTROL_PAYLOAD } from './close-code.js';
 import type { ProtocolErrorCode } from './error-codes.js';
 import { assertNever, ProtocolError } from './errors.js';
 import type { RsvBits } from './extension.js';
-import type { Frame, Role } from './frame.js';
+import { NO_RSV, type Frame, type Role } from './frame.js';
 import { maskInPlace } from './mask.js';
 import type { Allocator } from './slab.js';
 import { isControlOpcode, isKnownOpcode } from './opcode.js';
@@ -39,6 +39,8 @@ export interface FrameDecoderOptions {
 }
 
 const TWO_TO_32 = 2 ** 32;
+/** The state between frames, shared: it carries no data, and every connection spends most of its life in it. */
+const AWAITING_HEAD: DecoderState = { kind: 'awaiting-head' };
 
 /**
  * Incremental frame decoder: push bytes in any chunking, pull whole frames out.
@@ -49,7 +51,7 @@ const TWO_TO_32 = 2 ** 32;
  */
 export class FrameDecoder {
   private readonly queue: ChunkQueue;
-  private state: DecoderState = { kind: 'awaiting-head' };
+  private state: DecoderState = AWAITING_HEAD;
   private readonly expectMask: boolean;
   private readonly allowedRsv: RsvBits;
   private readonly maxFrameSize: number;
@@ -63,7 +65,7 @@ export class FrameDecoder {
     this.queue = new ChunkQueue(options.allocate);
     this.expectMask = options.role === 'server';
     this.maxFrameSize = options.maxFrameSize;
-    this.allowedRsv = options.allowedRsv ?? { rsv1: false, rsv2: false, rsv3: false };
+    this.allowedRsv = options.allowedRsv ?? NO_RSV;
   }
 
   /** Bytes received and not yet part of a returned frame. */
@@ -108,7 +110,7 @@ export class FrameDecoder {
           if (this.queue.length < state.length) return null;
           const payload = this.queue.take(state.length);
           if (state.mask !== null) maskInPlace(payload, state.mask);
-          this.state = { kind: 'awaiting-head' };
+          this.state = AWAITING_HEAD;
           const { head } = state;
           return { fin: head.fin, rsv1: head.rsv1, rsv2: head.rsv2, rsv3: head.rsv3, opcode: head.opcode, payload };
         }

@@ -10,6 +10,11 @@ export type RawMessage =
   | { readonly kind: 'transformed'; readonly opcode: typeof Opcode.Text | typeof Opcode.Binary; readonly payload: Uint8Array; readonly rsv: RsvBits }
   | { readonly kind: 'binary'; readonly payload: Uint8Array; readonly rsv: RsvBits };
 
+/** The part of TextDecoder used here (a structural type: under Node's types TextDecoder is a value only). */
+interface StreamDecoder {
+  decode(input: Uint8Array, options: { stream: boolean }): string;
+}
+
 interface Assembly {
   readonly opcode: typeof Opcode.Text | typeof Opcode.Binary;
   readonly rsv: RsvBits;
@@ -17,18 +22,26 @@ interface Assembly {
   readonly transformed: boolean;
   readonly fragments: Uint8Array[];
   readonly textParts: string[];
+  /** Streaming decoder of a fragmented text message, so that a code point may span fragments; null otherwise. */
+  readonly decoder: StreamDecoder | null;
   size: number;
 }
+
+/**
+ * Decodes whole text payloads. One for all connections: a call without `stream` starts from a
+ * fresh state (WHATWG Encoding, decode() step 1), so nothing carries over between callers.
+ */
+const wholeDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Joins data frames into messages (RFC 6455 §5.4) and validates text incrementally: each
  * fragment is run through a streaming, fatal UTF-8 decoder as it arrives, so invalid bytes
  * fail the connection at once (fail fast, §8.1), even when a code point spans fragments.
+ * The streaming decoder exists only while a fragmented text message is in progress, and whole
+ * messages go through one shared decoder, so an idle connection holds no decoder at all.
  */
 export class MessageAssembler {
   private assembly: Assembly | null = null;
-  private readonly streamDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private readonly wholeDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
   /** @param large allocator for joined fragments (see {@link Allocator}). */
   constructor(private readonly large?: Allocator) {}
@@ -64,13 +77,14 @@ export class MessageAssembler {
       const rsv: RsvBits = { rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3 };
       const transformed = frame.rsv1 || frame.rsv2 || frame.rsv3;
       if (frame.fin) return this.single(opcode, rsv, transformed, frame.payload);
-      assembly = { opcode, rsv, transformed, fragments: [], textParts: [], size: 0 };
+      const decoder = opcode === Opcode.Text && !transformed ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : null;
+      assembly = { opcode, rsv, transformed, fragments: [], textParts: [], decoder, size: 0 };
       this.assembly = assembly;
     }
     assembly.size += frame.payload.length;
-    if (assembly.opcode === Opcode.Text && !assembly.transformed) {
+    if (assembly.decoder !== null) {
       try {
-        assembly.textParts.push(this.streamDecoder.decode(frame.payload, { stream: !frame.fin }));
+        assembly.textParts.push(assembly.decoder.decode(frame.payload, { stream: !frame.fin }));
       } catch {
         this.assembly = null;
         return invalidUtf8();
@@ -88,7 +102,7 @@ export class MessageAssembler {
   /** Decodes a whole text payload strictly (after an extension's transform). */
   decodeText(payload: Uint8Array): string | ProtocolError {
     try {
-      return this.wholeDecoder.decode(payload);
+      return wholeDecoder.decode(payload);
     } catch {
       return invalidUtf8();
     }

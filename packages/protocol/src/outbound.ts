@@ -22,6 +22,20 @@ export interface OutboundOptions<Tag> {
 
 const MASK_POOL_BYTES = 1024;
 
+/** Masking keys drawn in batches from one `random` function, for every connection that uses it. */
+interface MaskPool {
+  bytes: Uint8Array;
+  offset: number;
+}
+
+/**
+ * One pool per `random` function: connections that share a source of randomness (a transport's
+ * CSPRNG) share its batch, so a client connection holds no key buffer of its own. Keys stay as
+ * unpredictable as the source (RFC 6455 §5.3); consecutive frames of a connection just take
+ * keys that are not adjacent in the batch.
+ */
+const maskPools = new WeakMap<(length: number) => Uint8Array, MaskPool>();
+
 /**
  * The engine's outbound path: frames messages (running the extensions' encoders, fragmenting,
  * masking for a client) and writes them in the order they were sent, even while an
@@ -29,8 +43,8 @@ const MASK_POOL_BYTES = 1024;
  * state: nothing is written after the Close frame (RFC 6455 §5.5.1).
  */
 export class Outbound<Tag> {
-  private maskPool: Uint8Array = new Uint8Array(0);
-  private maskOffset = 0;
+  /** The key pool of `options.random`, found on the first masked frame. */
+  private masks: MaskPool | null = null;
   private sentClose = false;
   /** The WebSocket is closed: data still queued or encoding is dropped, only a Close may go out. */
   private stopped = false;
@@ -132,13 +146,23 @@ export class Outbound<Tag> {
   }
 
   private nextMask(): Uint8Array {
-    if (this.maskOffset + 4 > this.maskPool.length) {
-      this.maskPool = this.options.random!(MASK_POOL_BYTES);
-      this.maskOffset = 0;
-      if (this.maskPool.length < 4) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', '`random` returned fewer bytes than asked for');
+    let pool = this.masks;
+    if (pool === null) {
+      const random = this.options.random!;
+      pool = maskPools.get(random) ?? { bytes: EMPTY, offset: 0 };
+      maskPools.set(random, pool);
+      this.masks = pool;
     }
-    const mask = this.maskPool.subarray(this.maskOffset, this.maskOffset + 4);
-    this.maskOffset += 4;
+    if (pool.offset + 4 > pool.bytes.length) {
+      const bytes = this.options.random!(MASK_POOL_BYTES);
+      if (bytes.length < 4) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', '`random` returned fewer bytes than asked for');
+      pool.bytes = bytes;
+      pool.offset = 0;
+    }
+    const mask = pool.bytes.subarray(pool.offset, pool.offset + 4);
+    pool.offset += 4;
     return mask;
   }
 }
+
+const EMPTY = new Uint8Array(0);

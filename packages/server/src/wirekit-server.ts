@@ -74,6 +74,15 @@ export class WireKitServer {
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     void this.handleUpgrade(request, socket, head);
   };
+  /**
+   * Socket and connection listeners shared by every socket (Node calls a listener with `this`
+   * set to its emitter), so that holding a connection costs no closure of the server's.
+   */
+  readonly #onPendingClose: (this: Duplex) => void;
+  readonly #onOwnSocketClose: (this: Socket) => void;
+  readonly #onConnectionClose = (connection: EngineConnection): void => {
+    this.#connections.delete(connection);
+  };
 
   /**
    * @param options see {@link WireKitServerOptions}.
@@ -97,6 +106,14 @@ export class WireKitServer {
     this.#handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     this.#maxConnections = options.maxConnections ?? Number.POSITIVE_INFINITY;
     this.routes = options.routes ?? new Routes();
+    const sockets = this.#sockets;
+    const untrack = (socket: Duplex): void => this.#untrack(socket);
+    this.#onPendingClose = function (this: Duplex) {
+      untrack(this);
+    };
+    this.#onOwnSocketClose = function (this: Socket) {
+      sockets.delete(this);
+    };
     if (options.server !== undefined) {
       this.#http = options.server;
       this.#http.on('upgrade', this.#onUpgrade);
@@ -309,10 +326,11 @@ export class WireKitServer {
       ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
       ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
+      onClose: this.#onConnectionClose,
     });
     socket.off('error', ignorePeerError);
-    this.#connections.add(connection);
-    void connection.closed.then(() => this.#connections.delete(connection));
+    // A connection may close while it starts (a Close among the first frames): then it is no longer tracked.
+    if (connection.state !== 'closed') this.#connections.add(connection);
     if (admission.session !== null) {
       const session = admission.session;
       const perfect = new PerfectWebSocket(connection, { clock: this.#clock, onError: (error) => this.#report(error) });
@@ -335,7 +353,7 @@ export class WireKitServer {
     }, this.#handshakeTimeout);
     this.#pending.set(socket, timer);
     if (!socket.listeners('error').includes(ignorePeerError)) socket.on('error', ignorePeerError);
-    socket.once('close', () => this.#untrack(socket));
+    socket.on('close', this.#onPendingClose);
   }
 
   /** Clears the handshake timeout. The error guard stays until the channel has its own listener. */
@@ -344,6 +362,7 @@ export class WireKitServer {
     if (timer === undefined) return;
     this.#clock.clearTimeout(timer);
     this.#pending.delete(socket);
+    socket.off('close', this.#onPendingClose);
   }
 
   #refuse(socket: Duplex, status: number, options: RejectUpgradeOptions): null {
@@ -373,7 +392,7 @@ export class WireKitServer {
     const http = createServer();
     http.on('connection', (socket: Socket) => {
       this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
+      socket.on('close', this.#onOwnSocketClose);
       this.#track(socket);
     });
     http.on('request', (_request: IncomingMessage, response: ServerResponse) => {
