@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { openClientConnection, toWireKitError, WireKitError, type Connection, type ConnectOptions } from '@wirekit/core';
 import { WireKitUsageError } from '@wirekit/protocol';
-import { AF_INET, AF_INET6, SOCK_STREAM } from './constants.js';
+import { AF_INET, AF_INET6, IPPROTO_TCP, SOCK_STREAM, TCP_NODELAY } from './constants.js';
 import { descriptorChannel } from './descriptor-channel.js';
 import { sockaddr_in, sockaddr_in6 } from './sockaddr.js';
 import { quiet } from './socket-error.js';
@@ -43,6 +43,9 @@ async function open(target: URL, options: SocketConnectionOptions): Promise<Conn
   const host = await resolveHost(target.hostname.replace(/^\[|\]$/g, ''), signal);
   const fd = table.socket(host.family === 6 ? AF_INET6 : AF_INET, SOCK_STREAM);
   const address = host.family === 6 ? sockaddr_in6(host.address, port) : sockaddr_in(host.address, port);
+  // WebSocket frames are whole messages: Nagle would hold a small one back for the peer's ACK
+  // (up to a delayed-ACK timeout), so TCP_NODELAY, as ws and browsers set it.
+  table.setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, true);
   // A background connect (CFSocket's negative timeout): the handshake is written at once and
   // leaves when the connect completes; connectTimeout and the signal cover both, in core.
   await table.connect(fd, address, { timeout: -1 });
