@@ -32,6 +32,10 @@ describe('docs samples', () => {
     ]);
   });
 
+  it('swap-transport.ts lists all five transports', () => {
+    expect(Object.keys(transports)).toEqual(['task', 'framed', 'streams', 'socket', 'adapter']);
+  });
+
   for (const [name, factory] of Object.entries(transports)) {
     it(`swap-transport.ts greets through ${name}`, async () => {
       expect(JSON.parse(await greet(factory, server.url))).toEqual({ hello: 'world' });
