@@ -51,6 +51,8 @@ export class SocketStreamCore {
   private inboxBytes = 0;
   private peerEnded = false;
   private paused = false;
+  /** The socket is held corked for the rest of this turn (see corkForTurn). */
+  private corked = false;
   private flushedBytes = 0;
   private readonly queue: Array<readonly [Side, StreamEventCode]> = [];
   private draining = false;
@@ -197,6 +199,7 @@ export class SocketStreamCore {
     const count = Math.min(length, space);
     // A copy: the caller may reuse its buffer as soon as write() returns, as with Foundation.
     const copy = Buffer.from(buffer.subarray(0, count));
+    this.corkForTurn(socket);
     socket.write(copy, (error) => {
       if (error !== undefined && error !== null) return;
       this.flushedBytes += count;
@@ -204,6 +207,23 @@ export class SocketStreamCore {
       this.signalSpace();
     });
     return count;
+  }
+
+  /**
+   * Holds the socket corked until the end of this turn of the event loop, so that every write()
+   * of one turn (a frame's header and payload, the answers to one read) reaches the kernel in
+   * one system call instead of one each, as Foundation's run loop hands a stream's buffer to the
+   * socket once per pass. Measured in packages/bench: the write call was half the CPU time with
+   * 64-byte messages. Nothing waits beyond the current turn.
+   */
+  private corkForTurn(socket: Socket): void {
+    if (this.corked) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   private dial(): void {
