@@ -12,10 +12,11 @@ export interface RunningServer {
 /**
  * The in-process WebSocket server the samples run against: echoes every message on every path,
  * picks the first subprotocol offered, and ends a connection with 1012 (service restart) when it
- * receives the text `drop` (the reconnecting sample uses it).
+ * receives the text `drop` (the reconnecting sample uses it). `autoPong: false` makes a peer that
+ * never answers pings (the keep-alive sample's dead peer).
  */
-export async function startEchoServer(): Promise<RunningServer> {
-  const server = new WireKitServer({ host: '127.0.0.1', port: 0, handleProtocols: (offered) => offered[0] });
+export async function startEchoServer(options: { readonly autoPong?: boolean } = {}): Promise<RunningServer> {
+  const server = new WireKitServer({ host: '127.0.0.1', port: 0, handleProtocols: (offered) => offered[0], ...options });
   server.on('connection', (connection) => {
     connection.on('message', (message) => {
       if (message === 'drop') {
