@@ -10,7 +10,7 @@ import {
   type Role,
 } from '@wirekit/protocol';
 import { BaseConnection, quiet, rejected, type ConnectionLimits } from './base-connection.js';
-import type { ByteChannel } from './byte-channel.js';
+import type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, ConnectionState, Message } from './connection.js';
 import { PingTracker } from './ping-tracker.js';
@@ -120,6 +120,7 @@ export class EngineConnection extends BaseConnection {
   private ending: WireKitError | null = null;
   private channelClosed = false;
   private readonly onClose: ((connection: EngineConnection, info: CloseInfo) => void) | null;
+  private readonly port: InstanceType<typeof EngineConnection.Port>;
 
   /**
    * Binds `channel` at once; the connection is `connecting` until the handshake is settled.
@@ -141,14 +142,52 @@ export class EngineConnection extends BaseConnection {
     this.closeTimeout = closeTimeout;
     this.handshake = options.handshake ?? null;
     this.onClose = options.onClose ?? null;
-    channel.bind({
-      data: (chunk) => this.onData(chunk),
-      end: () => this.onEnd(),
-      error: (error) => this.onTransportError(error),
-      close: () => this.onChannelClose(),
-      drain: () => undefined,
-    });
+    this.port = new EngineConnection.Port(this);
+    channel.bind(this.port);
   }
+
+  /**
+   * The connection's handlers for its channel and, once open, the options of its engine: one
+   * object whose prototype methods forward to the connection, instead of a closure per callback
+   * per connection (the engine calls `onEvent`/`onWrite` as methods of its options).
+   */
+  private static readonly Port = class ConnectionPort implements ByteChannelHandlers {
+    role: Role = 'client';
+    random?: (length: number) => Uint8Array;
+    maxMessageSize?: number;
+    autoPong?: boolean;
+    fragmentSize?: number;
+    allocate?: Allocator;
+    extensions: readonly Extension[] = [];
+
+    constructor(private readonly connection: EngineConnection) {}
+
+    data(chunk: Uint8Array): void {
+      this.connection.onData(chunk);
+    }
+
+    end(): void {
+      this.connection.onEnd();
+    }
+
+    error(error: Error): void {
+      this.connection.onTransportError(error);
+    }
+
+    close(): void {
+      this.connection.onChannelClose();
+    }
+
+    drain(): void {}
+
+    onEvent(event: EngineEvent): void {
+      this.connection.onEngineEvent(event);
+    }
+
+    onWrite(chunks: Uint8Array[], ticket: SendTicket | undefined): void {
+      this.connection.write(chunks, ticket);
+    }
+  };
 
   get protocol(): string {
     return this.negotiatedProtocol;
@@ -182,17 +221,15 @@ export class EngineConnection extends BaseConnection {
     this.options = null;
     this.negotiatedProtocol = accepted.protocol;
     this.negotiatedExtensions = accepted.extensionsHeader;
-    this.engine = new Engine<SendTicket>({
-      role: options.role,
-      ...(options.random === undefined ? {} : { random: options.random }),
-      ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
-      ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
-      ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
-      ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
-      extensions: accepted.extensions,
-      onEvent: (event) => this.onEngineEvent(event),
-      onWrite: (chunks, ticket) => this.write(chunks, ticket),
-    });
+    const port = this.port;
+    port.role = options.role;
+    if (options.random !== undefined) port.random = options.random;
+    if (options.maxMessageSize !== undefined) port.maxMessageSize = options.maxMessageSize;
+    if (options.autoPong !== undefined) port.autoPong = options.autoPong;
+    if (options.fragmentSize !== undefined) port.fragmentSize = options.fragmentSize;
+    if (options.allocate !== undefined) port.allocate = options.allocate;
+    port.extensions = accepted.extensions;
+    this.engine = new Engine<SendTicket>(port);
     const early = this.early;
     this.early = null;
     this.setState('open');

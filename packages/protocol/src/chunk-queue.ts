@@ -6,7 +6,8 @@ import { allocate, type Allocator } from './slab.js';
  * compacted in bulk, so taking a frame that arrived in many small chunks stays linear.
  */
 export class ChunkQueue {
-  private chunks: Uint8Array[] = [];
+  /** NO_CHUNKS (shared, never written) while empty: an idle connection holds no array of its own. */
+  private chunks: Uint8Array[] = NO_CHUNKS;
   /** Index of the first unconsumed chunk. */
   private head = 0;
   /** Read position inside chunks[head]. */
@@ -23,7 +24,8 @@ export class ChunkQueue {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
+    if (this.chunks === NO_CHUNKS) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     this.total += chunk.length;
   }
 
@@ -85,7 +87,7 @@ export class ChunkQueue {
     this.head++;
     this.offset = 0;
     if (this.head === this.chunks.length) {
-      this.chunks = [];
+      this.chunks = NO_CHUNKS;
       this.head = 0;
     } else if (this.head >= 64 && this.head * 2 >= this.chunks.length) {
       this.chunks = this.chunks.slice(this.head);
@@ -95,3 +97,4 @@ export class ChunkQueue {
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_CHUNKS: Uint8Array[] = [];

@@ -7,7 +7,7 @@ import { NO_RSV, type Frame, type Role } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { MessageAssembler, type RawMessage } from './message-assembler.js';
 import { Opcode } from './opcode.js';
-import { Outbound } from './outbound.js';
+import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { Allocator } from './slab.js';
 
 /** Where the connection is in its life (RFC 6455 §4–§7): open, Close sent and awaited, or over. */
@@ -69,9 +69,13 @@ export interface EngineOptions<Tag = unknown> {
   readonly allocate?: Allocator;
   /** Outgoing messages larger than this are sent as several frames. Defaults to no fragmentation. */
   readonly fragmentSize?: number;
-  /** Receives every event, in order. */
+  /** Receives every event, in order; called as a method of this options object. */
   readonly onEvent: (event: EngineEvent) => void;
-  /** Receives the bytes to write, in order; `tag` is the one given to the send call they belong to. */
+  /**
+   * Receives the bytes to write, in order; `tag` is the one given to the send call they belong
+   * to. Called as a method of this options object, so a caller may pass an object whose
+   * prototype methods forward to it instead of one closure per connection.
+   */
   readonly onWrite: (chunks: Uint8Array[], tag: Tag | undefined) => void;
 }
 
@@ -89,7 +93,7 @@ type Slot = { ready: boolean; run: (() => void) | null };
  * Peer bytes never throw: they produce a `protocol-error` event and a queued Close frame.
  * Misuse throws a `WireKitUsageError` at once.
  */
-export class Engine<Tag = unknown> {
+export class Engine<Tag = unknown> implements OutboundOwner {
   readonly role: Role;
   private readonly options: EngineOptions<Tag>;
   private readonly decoder: FrameDecoder;
@@ -101,7 +105,7 @@ export class Engine<Tag = unknown> {
   /** Outgoing fragmented message in progress, started with `sendPart`. */
   private partOpcode: typeof Opcode.Text | typeof Opcode.Binary | null = null;
   /** Inbound events waiting behind an asynchronous extension decode, in order. */
-  private readonly inbox: Slot[] = [];
+  private inbox: Slot[] | null = null;
   private flushing = false;
   private failed = false;
 
@@ -113,16 +117,9 @@ export class Engine<Tag = unknown> {
     this.role = options.role;
     this.options = options;
     this.maxMessageSize = positive(options.maxMessageSize, DEFAULT_MAX_MESSAGE, 'maxMessageSize');
-    this.extensions = options.extensions ?? NO_EXTENSIONS;
-    this.outbound = new Outbound<Tag>({
-      role: options.role,
-      random: options.random,
-      allocate: options.allocate,
-      extensions: this.extensions,
-      fragmentSize: positive(options.fragmentSize, Number.POSITIVE_INFINITY, 'fragmentSize'),
-      onWrite: options.onWrite,
-      onError: (error) => this.fail(error),
-    });
+    // An empty list from the handshake is replaced by the shared one: one array fewer per connection.
+    this.extensions = options.extensions === undefined || options.extensions.length === 0 ? NO_EXTENSIONS : options.extensions;
+    this.outbound = new Outbound<Tag>(options, this.extensions, positive(options.fragmentSize, Number.POSITIVE_INFINITY, 'fragmentSize'), this);
     let allowedRsv: RsvBits = NO_RSV;
     for (const extension of this.extensions) {
       allowedRsv = {
@@ -312,7 +309,7 @@ export class Engine<Tag = unknown> {
     };
     if (!(result instanceof Promise)) return complete(result);
     const slot: Slot = { ready: false, run: null };
-    this.inbox.push(slot);
+    (this.inbox ??= []).push(slot);
     result.then(
       (data) => (slot.run = () => complete(data)),
       (error: unknown) => (slot.run = () => this.fail(extensionError(error))),
@@ -323,17 +320,23 @@ export class Engine<Tag = unknown> {
   }
 
   private emit(event: EngineEvent): void {
-    if (this.inbox.length === 0 || this.flushing) this.options.onEvent(event);
+    if (this.inbox === null || this.inbox.length === 0 || this.flushing) this.options.onEvent(event);
     else this.inbox.push({ ready: true, run: () => this.options.onEvent(event) });
   }
 
   private flushInbox(): void {
     this.flushing = true;
     try {
-      while (this.inbox[0]?.ready === true) this.inbox.shift()!.run?.();
+      const inbox = this.inbox!;
+      while (inbox[0]?.ready === true) inbox.shift()!.run?.();
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** An extension failed to encode an outgoing message. */
+  [OUTBOUND_FAILED](error: ProtocolError): void {
+    this.fail(error);
   }
 
   /** _Fail the WebSocket Connection_ (§7.1.7): report, send Close with the error's code, stop reading. */
@@ -348,7 +351,7 @@ export class Engine<Tag = unknown> {
     this.outbound.closeNow(encodeClosePayload(code), undefined);
     this.finish({ type: 'close', code, reason: '', wasClean: false, initiator: 'failure' });
     // Messages decoded after the violation are not delivered.
-    if (this.flushing) this.inbox.length = 0;
+    if (this.flushing) this.inbox!.length = 0;
   }
 
   private finish(event: EngineEvent & { type: 'close' }): void {

@@ -7,17 +7,23 @@ import { encodeFrame } from './frame-encoder.js';
 import { Opcode } from './opcode.js';
 import type { Allocator } from './slab.js';
 
-/** What the {@link Outbound} writer needs from its engine. */
+/**
+ * What the {@link Outbound} writer needs of its engine's options: the engine passes its own
+ * options object, and `onWrite` is called as its method.
+ */
 export interface OutboundOptions<Tag> {
   readonly role: Role;
-  readonly random: ((length: number) => Uint8Array) | undefined;
-  readonly allocate: Allocator | undefined;
-  readonly extensions: readonly Extension[];
-  /** Outgoing messages larger than this go out as several frames. */
-  readonly fragmentSize: number;
-  readonly onWrite: (chunks: Uint8Array[], tag: Tag | undefined) => void;
-  /** An extension failed to encode: the engine fails the connection. */
-  readonly onError: (error: ProtocolError) => void;
+  readonly random?: (length: number) => Uint8Array;
+  readonly allocate?: Allocator;
+  onWrite(chunks: Uint8Array[], tag: Tag | undefined): void;
+}
+
+/** The engine's method that fails the connection when an extension cannot encode (a symbol: not part of the Engine's API). */
+export const OUTBOUND_FAILED = Symbol('outboundFailed');
+
+/** The engine, as its Outbound sees it. */
+export interface OutboundOwner {
+  [OUTBOUND_FAILED](error: ProtocolError): void;
 }
 
 const MASK_POOL_BYTES = 1024;
@@ -49,10 +55,21 @@ export class Outbound<Tag> {
   /** The WebSocket is closed: data still queued or encoding is dropped, only a Close may go out. */
   private stopped = false;
   /** Work waiting behind an asynchronous extension encode, in order. */
-  private readonly outbox: (() => void)[] = [];
+  private outbox: (() => void)[] | null = null;
   private encoding = false;
 
-  constructor(private readonly options: OutboundOptions<Tag>) {}
+  /**
+   * @param options the engine's options (no copy, no closure: an idle connection should cost little).
+   * @param extensions the negotiated extensions, applied in order.
+   * @param fragmentSize outgoing messages larger than this go out as several frames.
+   * @param owner told when an extension fails to encode.
+   */
+  constructor(
+    private readonly options: OutboundOptions<Tag>,
+    private readonly extensions: readonly Extension[],
+    private readonly fragmentSize: number,
+    private readonly owner: OutboundOwner,
+  ) {}
 
   /**
    * Called when the WebSocket closes. Messages still queued or encoding are dropped (the layer
@@ -71,7 +88,7 @@ export class Outbound<Tag> {
   /** Sends a whole data message through the extensions. */
   message(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, tag: Tag | undefined): void {
     // Fast path: no extension to run and nothing queued, so no closure is allocated.
-    if (this.options.extensions.length === 0 && !this.encoding) return this.writeFrames(opcode, payload, NO_RSV, tag);
+    if (this.extensions.length === 0 && !this.encoding) return this.writeFrames(opcode, payload, NO_RSV, tag);
     this.enqueue(() => this.writeMessage(opcode, payload, tag));
   }
 
@@ -100,7 +117,7 @@ export class Outbound<Tag> {
   }
 
   private enqueue(work: () => void): void {
-    if (this.encoding) this.outbox.push(work);
+    if (this.encoding) (this.outbox ??= []).push(work);
     else work();
   }
 
@@ -108,18 +125,19 @@ export class Outbound<Tag> {
     if (this.stopped) return;
     let encoded: EncodedPayload | Promise<EncodedPayload>;
     try {
-      encoded = encodeWith(this.options.extensions, payload, opcode);
+      encoded = encodeWith(this.extensions, payload, opcode);
     } catch (error) {
-      return this.options.onError(extensionError(error));
+      return this.owner[OUTBOUND_FAILED](extensionError(error));
     }
     if (!(encoded instanceof Promise)) return this.writeFrames(opcode, encoded.payload, encoded.rsv, tag);
     this.encoding = true;
     encoded.then(
       (result) => this.writeFrames(opcode, result.payload, result.rsv, tag),
-      (error: unknown) => this.options.onError(extensionError(error)),
+      (error: unknown) => this.owner[OUTBOUND_FAILED](extensionError(error)),
     ).finally(() => {
       this.encoding = false;
-      while (!this.encoding && this.outbox.length > 0) this.outbox.shift()!();
+      const outbox = this.outbox;
+      while (!this.encoding && outbox !== null && outbox.length > 0) outbox.shift()!();
     });
   }
 
@@ -127,7 +145,7 @@ export class Outbound<Tag> {
     // §5.5.1: nothing after our Close, nor once the WebSocket is closed. A message still encoding
     // then is not written; the layer above rejects its send when the connection closes.
     if (this.sentClose || this.stopped) return;
-    const size = this.options.fragmentSize;
+    const size = this.fragmentSize;
     if (payload.length <= size) return this.write(this.frame(opcode, payload, true, rsv), tag);
     const frames: Uint8Array[] = [];
     for (let at = 0; at < payload.length; at += size) {
