@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runComparison } from '../src/compare/orchestrator.js';
+import { connectionOverhead, renderOverheadTable } from '../src/compare/overhead.js';
 import { advantage, renderSvg, renderTable } from '../src/compare/report.js';
 
 describe('comparison benchmark (quick sizes, no speed assertions)', () => {
@@ -28,7 +29,9 @@ describe('comparison benchmark (quick sizes, no speed assertions)', () => {
 
     const table = renderTable(result);
     expect(table.split('\n').filter((line) => line.startsWith('| framed'))).toHaveLength(2);
-    expect(table).toMatch(/\| framed \| [\d,]+ \(\d+\.\d\d× ws\)/);
+    expect(table).toMatch(/\| framed \| [\d,]+ \(\d+\.\d\d× ws, \d+\.\d\d× raw\)/);
+    expect(table.split('\n')[0]).toBe('| transport | 64 B pipelined (msg/s) | RTT p50 (µs) | RTT p99 (µs) | idle client (KiB heap/conn) | idle server (KiB heap/conn) |');
+    expect(renderOverheadTable(result)).toMatch(/\| framed \| NWConnection API \| \*{0,2}[+−]\d+\.\d%\*{0,2} \| \*{0,2}[+−]\d+\.\d%/);
     const svg = renderSvg(result);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<rect x="[\d.]+" y="[\d.]+" width/g)?.length).toBeGreaterThanOrEqual(3 * 4);
@@ -40,6 +43,12 @@ describe('comparison benchmark (quick sizes, no speed assertions)', () => {
     expect(table).toContain('| missing | n/a [1] |');
     expect(table).toContain('[1] missing: not built');
   }, 60_000);
+
+  it('connectionOverhead() is the Connection\'s extra time over the native API, negative when it is faster', () => {
+    expect(connectionOverhead(80, 100, true)).toBeCloseTo(0.25);
+    expect(connectionOverhead(110, 100, false)).toBeCloseTo(0.1);
+    expect(connectionOverhead(100, 80, true)).toBeCloseTo(-0.2);
+  });
 
   it('advantage() is above 1 when better, whichever way the metric points', () => {
     expect(advantage(200, 100, true)).toBe(2);

@@ -1,13 +1,14 @@
 /**
  * The clients under comparison, each behind one small callback interface so that every
  * workload drives them the same way: fire a message, count echoes through `onMessage`.
- * WireKit transports are used through their `connect` (the shared Connection) and, where a
- * row is listed with "(native)", through their own iOS-style API. A transport whose package
+ * WireKit transports are used through their `connect` (the shared Connection) and, in the
+ * rows of native-clients.ts named "<transport> (… API)", through their own iOS-style API. A transport whose package
  * does not export what is needed yet is reported as unavailable, never faked.
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Connection, ConnectionFactory, Message } from '@wirekit/core';
 import { WebSocket } from 'ws';
+import { connectionRowOf, NATIVE_TRANSPORTS } from './native-clients.js';
 
 export interface BenchClient {
   /** Sends without waiting; failures are recorded and fail the run. */
@@ -136,62 +137,24 @@ const rawDialer: Dialer = (url, text) =>
     });
   });
 
-/** framed through its own NWConnection API: send with a completion, receiveMessage re-armed per message. */
-const framedNativeEntry: TransportEntry = {
-  name: 'framed (NWConnection API)',
-  server: 'wirekit',
-  async load() {
-    const framed = await import('@wirekit/framed');
-    return (url) =>
-      new Promise((resolve, reject) => {
-        const parameters = framed.NWParameters.tcp;
-        parameters.defaultProtocolStack.applicationProtocols.unshift(new framed.NWProtocolWebSocket.Options());
-        const connection = new framed.NWConnection(framed.NWEndpoint.url(url), parameters);
-        const client: BenchClient & { error: Error | null } = {
-          error: null,
-          onMessage: noop,
-          send(data) {
-            connection.send(data, {
-              completion: (error) => {
-                if (error) client.error ??= error;
-              },
-            });
-          },
-          close: () =>
-            new Promise<void>((done) => {
-              connection.stateUpdateHandler = (state) => {
-                if (state.kind === 'cancelled' || state.kind === 'failed') done();
-              };
-              connection.cancel();
-            }),
-        };
-        const receive = (): void => {
-          connection.receiveMessage((content, context, _isComplete, error) => {
-            if (error !== null || content === null) return;
-            const opcode = context?.webSocketMetadata?.opcode;
-            client.onMessage(opcode === 'text' ? new TextDecoder().decode(content) : content);
-            receive();
-          });
-        };
-        connection.stateUpdateHandler = (state) => {
-          if (state.kind === 'ready') {
-            receive();
-            resolve(client);
-          } else if (state.kind === 'failed') reject(state.error);
-        };
-        connection.start();
-      });
-  },
-};
+function nativeRow(connectionRow: string): TransportEntry {
+  const entry = NATIVE_TRANSPORTS.find((candidate) => connectionRowOf(candidate.name) === connectionRow);
+  if (entry === undefined) throw new Error(`no native row for ${connectionRow}`);
+  return entry;
+}
 
 /** Every row of the comparison, in table order. */
 export const TRANSPORTS: readonly TransportEntry[] = [
   { name: 'raw TCP (floor)', server: 'raw', load: () => Promise.resolve(rawDialer) },
   { name: 'ws', server: 'ws', load: () => Promise.resolve(wsDialer) },
   connectionEntry('task', '@wirekit/task'),
+  nativeRow('task'),
   connectionEntry('framed', '@wirekit/framed'),
-  framedNativeEntry,
+  nativeRow('framed'),
   connectionEntry('streams', '@wirekit/streams'),
+  nativeRow('streams'),
   connectionEntry('socket', '@wirekit/socket'),
+  nativeRow('socket'),
   connectionEntry('adapter', '@wirekit/adapter'),
+  nativeRow('adapter'),
 ];

@@ -1,8 +1,12 @@
 /** Renders a ComparisonResult as a markdown table and as an SVG bar chart of ratios to ws. */
 import type { Cell, ComparisonResult } from './orchestrator.js';
 import type { WorkloadName } from './workloads.js';
+import { connectionRowOf } from './native-clients.js';
 
-interface Column {
+/** The floor row's name in clients.ts. */
+export const RAW_ROW = 'raw TCP (floor)';
+
+export interface Column {
   readonly title: string;
   readonly workload: WorkloadName;
   /** Which number of the measurement: the headline value or an extra. */
@@ -11,7 +15,7 @@ interface Column {
   readonly digits: number;
 }
 
-const COLUMNS: readonly Column[] = [
+export const COLUMNS: readonly Column[] = [
   { title: '64 B pipelined (msg/s)', workload: 'small', key: 'value', higherIsBetter: true, digits: 0 },
   { title: '1 MiB binary (MiB/s)', workload: 'large', key: 'value', higherIsBetter: true, digits: 0 },
   { title: '16 KiB UTF-8 text (msg/s)', workload: 'text', key: 'value', higherIsBetter: true, digits: 0 },
@@ -22,7 +26,7 @@ const COLUMNS: readonly Column[] = [
   { title: 'idle server (KiB heap/conn)', workload: 'idle', key: 'serverHeapKiB', higherIsBetter: false, digits: 1 },
 ];
 
-function numberOf(cell: Cell | undefined, key: string): number | null {
+export function numberOf(cell: Cell | undefined, key: string): number | null {
   if (cell === undefined || !cell.ok) return null;
   const value = key === 'value' ? cell.measurement.value : cell.measurement.extra?.[key];
   return value === undefined || !Number.isFinite(value) ? null : value;
@@ -33,12 +37,18 @@ export function advantage(value: number, reference: number, higherIsBetter: bool
   return higherIsBetter ? value / reference : reference / value;
 }
 
-const format = (value: number, digits: number): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const format = (value: number, digits: number): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The rows every cell is compared with, and how the ratio is labelled. */
+const REFERENCES = [
+  { row: 'ws', label: 'ws' },
+  { row: RAW_ROW, label: 'raw' },
+] as const;
 
 export function renderTable(result: ComparisonResult): string {
-  const header = ['transport', ...COLUMNS.map((column) => column.title)];
-  const lines = [`| ${header.join(' | ')} |`, `| --- | ${COLUMNS.map(() => '---:').join(' | ')} |`];
   const shown = COLUMNS.filter((column) => result.workloads.includes(column.workload));
+  const header = ['transport', ...shown.map((column) => column.title)];
+  const lines = [`| ${header.join(' | ')} |`, `| --- | ${shown.map(() => '---:').join(' | ')} |`];
   const notes: string[] = [];
   const note = (reason: string): string => {
     if (!notes.includes(reason)) notes.push(reason);
@@ -50,16 +60,19 @@ export function renderTable(result: ComparisonResult): string {
       if (cell !== undefined && !cell.ok) return note(`${transport}: ${cell.reason.replace(/\|/g, '/')}`);
       const value = numberOf(cell, column.key);
       if (value === null) return '—';
-      const ws = numberOf(result.cells.ws?.[column.workload], column.key);
-      const ratio = ws !== null && transport !== 'ws' ? ` (${advantage(value, ws, column.higherIsBetter).toFixed(2)}× ws)` : '';
-      return `${format(value, column.digits)}${ratio}`;
+      const ratios = REFERENCES.filter((reference) => reference.row !== transport).flatMap((reference) => {
+        const base = numberOf(result.cells[reference.row]?.[column.workload], column.key);
+        return base === null ? [] : [`${advantage(value, base, column.higherIsBetter).toFixed(2)}× ${reference.label}`];
+      });
+      return `${format(value, column.digits)}${ratios.length === 0 ? '' : ` (${ratios.join(', ')})`}`;
     });
     lines.push(`| ${transport} | ${cells.join(' | ')} |`);
   }
   lines.push(
     '',
     `Medians of ${result.repetitions} run(s)${result.quick ? ' (quick sizes)' : ''}, Node ${result.node}, server and client in separate processes on loopback. ` +
-      '"× ws" is how many times better than ws (for latency and memory: ws ÷ value), so above 1.00 is better.',
+      '"× ws" is how many times better than ws (for latency and memory: ws ÷ value), so above 1.00 is better; ' +
+      '"× raw" is the same against raw TCP with length-prefix framing, the floor no WebSocket can reach.',
   );
   notes.forEach((reason, index) => lines.push('', `[${index + 1}] ${reason}`));
   return lines.join('\n');
@@ -71,7 +84,8 @@ const PALETTE = ['#8d99ae', '#2b2d42', '#ef476f', '#f78c6b', '#ffd166', '#06d6a0
 /** Grouped bars: per column, each transport's advantage over ws (ws itself is the 1.0 line). */
 export function renderSvg(result: ComparisonResult): string {
   const columns = COLUMNS.filter((column) => result.workloads.includes(column.workload));
-  const transports = result.transports.filter((name) => name !== 'ws');
+  // The native-API rows are left to the Connection overhead table: the chart compares stacks.
+  const transports = result.transports.filter((name) => name !== 'ws' && connectionRowOf(name) === null);
   const width = 960;
   const height = 420;
   const left = 50;

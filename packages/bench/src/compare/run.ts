@@ -4,11 +4,12 @@
  *   --reps N          repetitions (default 3); medians are reported
  *   --only a,b        transport names (see clients.ts), e.g. --only ws,framed
  *   --workloads a,b   small, large, text, latency, handshakes, idle
- *   --write-docs      write docs/benchmarks-table.md and docs/public/benchmarks.svg
+ *   --write-docs      write docs/benchmarks-table.md, docs/public/benchmarks.svg and .json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runComparison, WORKLOADS } from './orchestrator.js';
+import { renderOverheadTable } from './overhead.js';
 import { renderSvg, renderTable } from './report.js';
 import type { WorkloadName } from './workloads.js';
 
@@ -33,8 +34,10 @@ const bar = (done: number, total: number, label: string): void => {
 
 const result = await runComparison({ quick, repetitions, ...(only ? { transports: only } : {}), ...(workloads ? { workloads } : {}), progress: bar });
 process.stderr.write('\n');
-const table = renderTable(result);
+const overhead = renderOverheadTable(result);
+const table = overhead === '' ? renderTable(result) : `${renderTable(result)}\n\n**Connection overhead**\n\n${overhead}`;
 console.log(table);
+console.error(`took ${Math.round((Date.now() - started) / 1000)} s`);
 if (args.includes('--write-docs')) {
   const docs = fileURLToPath(new URL('../../../../docs/', import.meta.url));
   mkdirSync(`${docs}public`, { recursive: true });
