@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bsdEcho } from '../samples/socket-bsd.js';
+import { cfSocketEcho } from '../samples/socket-cfsocket.js';
 import { addressHelpers, udpEcho } from '../samples/socket-udp.js';
 import { socketWebSocket } from '../samples/socket-websocket.js';
 import { startEchoServer, startTcpEchoServer, startUdpEchoServer, type RunningServer } from './echo-server.js';
@@ -27,6 +28,14 @@ describe('socket samples (docs/transports/socket.md)', () => {
       'echoed: hi there',
       'socket() = 3, connect: error ECONNREFUSED',
     ]);
+  });
+
+  it('socket-cfsocket.ts connects, sends and gets the echo through the data callback', async () => {
+    expect(await cfSocketEcho(tcp.port, 'Hello, CFSocket')).toEqual(['native descriptor: 3', 'data callback: Hello, CFSocket', 'valid after invalidate: false']);
+  });
+
+  it('socket-cfsocket.ts reports a refused connect through lastError', async () => {
+    expect(await cfSocketEcho(refusedPort, 'x')).toEqual(['native descriptor: 3', 'connect failed: ECONNREFUSED']);
   });
 
   it('socket-udp.ts shows the address helpers in BSD layout', () => {
