@@ -51,7 +51,6 @@ export interface ChatProblem {
 const problem = (code: ChatErrorCode, message: string): ChatProblem => ({ type: 'error', code, message });
 
 // Control characters would let a name or line rewrite a terminal; they are refused, not stripped.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const ROOM = /^[a-z0-9_-]+$/;
 
