@@ -19,6 +19,7 @@ describe('runTour()', () => {
     expect(result).toBeDefined();
     expect({ ok: result?.ok, error: result?.error }).toEqual({ ok: true, error: null });
     expect(result).toMatchObject({ text: true, binary: true, json: true, roundTrips: 50 });
+    expect(result?.coldConnectMs).toBeGreaterThan(0);
     expect(result?.connectMs).toBeGreaterThan(0);
     expect(result?.roundTripsPerSecond).toBeGreaterThan(0);
     // Every Node transport can ping (the adapter through ws); only browser WebSockets cannot.
@@ -39,7 +40,7 @@ describe('runTour()', () => {
     const failing = await runTour({
       transports: [{ name: 'task', iosOriginal: 'nothing', connect: () => Promise.reject(Object.assign(new Error('refused'), { code: 'WK_ERR_CONNECTION_REFUSED' })) }],
     });
-    expect(failing.results[0]).toMatchObject({ ok: false, error: 'WK_ERR_CONNECTION_REFUSED: refused', connectMs: null, close: null });
+    expect(failing.results[0]).toMatchObject({ ok: false, error: 'WK_ERR_CONNECTION_REFUSED: refused', coldConnectMs: null, connectMs: null, close: null });
     expect(formatTable(failing.results)).toMatch(/FAILED$/);
   });
 });

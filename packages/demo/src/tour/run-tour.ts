@@ -15,6 +15,9 @@ export interface TransportResult {
   readonly ok: boolean;
   /** The first failure, as `WK_ERR_…: message`; null when `ok`. */
   readonly error: string | null;
+  /** The first connect of this transport in the process: module loading and JIT included. */
+  readonly coldConnectMs: number | null;
+  /** A connect after that one: what an app pays for each new connection. */
   readonly connectMs: number | null;
   readonly text: boolean;
   readonly binary: boolean;
@@ -38,6 +41,11 @@ export interface TourOptions {
   readonly roundTrips?: number;
   /** Longest the timing loop runs, in ms; 1 000 by default, so a slow machine still finishes quickly. */
   readonly loopBudgetMs?: number;
+  /**
+   * Open and close one untimed connection per transport first, so that `connectMs` is not
+   * mostly module loading and JIT (the adapter loads `ws` on its first connect). Default true.
+   */
+  readonly warmUp?: boolean;
   /** Bound on each single step (connect, one echo, ping, close); 5 000 ms by default. */
   readonly stepTimeoutMs?: number;
 }
@@ -53,6 +61,7 @@ export interface TourResult {
 
 /** What {@link exercise} measured so far; filled in step by step, so a failure keeps what came before. */
 export interface TourSteps {
+  coldConnectMs: number | null;
   connectMs: number | null;
   text: boolean;
   binary: boolean;
@@ -98,9 +107,10 @@ export async function runTour(options: TourOptions = {}): Promise<TourResult> {
 }
 
 async function tourOne(transport: Transport, url: string, options: TourOptions, log: (line: string) => void): Promise<TransportResult> {
-  const steps: TourSteps = { connectMs: null, text: false, binary: false, json: false, roundTrips: 0, roundTripsPerSecond: null, pingMs: null, pingError: null, close: null };
+  const steps: TourSteps = { coldConnectMs: null, connectMs: null, text: false, binary: false, json: false, roundTrips: 0, roundTripsPerSecond: null, pingMs: null, pingError: null, close: null };
   let error: string | null = null;
   try {
+    if (options.warmUp ?? true) steps.coldConnectMs = await warmUp(transport.connect, url, options.stepTimeoutMs ?? 5_000, log);
     await exercise(transport.connect, url, options, steps, log);
   } catch (failure) {
     error = describeError(failure);
@@ -110,6 +120,20 @@ async function tourOne(transport: Transport, url: string, options: TourOptions, 
   if (error === null && !cleanClose) error = `the close was not clean 1000: ${JSON.stringify(steps.close)}`;
   const ok = error === null && steps.text && steps.binary && steps.json && steps.roundTrips > 0;
   return { transport: transport.name, iosOriginal: transport.iosOriginal, ok, error, ...steps };
+}
+
+/** Opens and closes one connection; returns how long the connect took. */
+async function warmUp(connect: ConnectionFactory, url: string, step: number, log: (line: string) => void): Promise<number> {
+  const started = performance.now();
+  const connection = await bounded(connect(url, { connectTimeout: step }), step + 1_000, 'warm-up connect');
+  const ms = performance.now() - started;
+  try {
+    await bounded(connection.close(1000, 'warm-up'), step, 'warm-up close');
+  } finally {
+    if (connection.state !== 'closed') connection.terminate();
+  }
+  log(`first connect ${ms.toFixed(1)} ms (module loading and JIT included; not timed below)`);
+  return ms;
 }
 
 /**
