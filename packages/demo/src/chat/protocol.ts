@@ -134,7 +134,7 @@ export function parseServerMessage(data: string | Uint8Array): ServerMessage {
 export function formatServerMessage(message: ServerMessage): string {
   switch (message.type) {
     case 'welcome':
-      return `* joined #${message.room} as ${message.name}; here: ${message.members.join(', ')}${message.history.length > 0 ? `; ${String(message.history.length)} earlier messages:` : ''}`;
+      return `* joined #${message.room} as ${message.name}; here: ${message.members.join(', ')}${message.history.length === 0 ? '' : `; earlier: ${String(message.history.length)}`}`;
     case 'message':
       return `<${message.name}> ${message.text}`;
     case 'presence':
