@@ -29,6 +29,15 @@ export const DEFAULT_RECEIVE_HIGH_WATER_MARK = 1024 * 1024;
  */
 export const DEFAULT_MAX_BUFFERED_AMOUNT = 64 * 1024 * 1024;
 
+/** Bits of BaseConnection's `flags`. */
+const DRAIN_SCHEDULED = 1;
+/** Held messages are being handed over (drainHeld runs). */
+const DRAINING = 2;
+/** The transport was asked to stop reading (receiveHighWaterMark). */
+const READING_PAUSED = 4;
+/** Reading never pauses any more (closing: the peer's Close must be seen). */
+const NO_FLOW_CONTROL = 8;
+
 /** The memory limits of a connection; see the README's *Limits*. */
 export interface ConnectionLimits {
   /**
@@ -77,10 +86,8 @@ export abstract class BaseConnection implements Connection {
   /** Messages that arrived with no consumer, in order; null while there are none. */
   private held: Message[] | null = null;
   private heldBytes = 0;
-  private drainScheduled = false;
-  private draining = false;
-  private readingPaused = false;
-  private flowControl = true;
+  /** DRAIN_SCHEDULED | DRAINING | READING_PAUSED | NO_FLOW_CONTROL: one field instead of four per connection. */
+  private flags = 0;
 
   /** @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a limit that is not a number > 0. */
   protected constructor(initial: ConnectionState, limits: ConnectionLimits = {}) {
@@ -144,10 +151,10 @@ export abstract class BaseConnection implements Connection {
     const fn = listener as Parameters<typeof this.emitter.on<E>>[1];
     this.emitter.on(event, fn);
     // On a microtask, so that on() returns (and its remover exists) before the listener runs.
-    if (event === 'message' && this.held !== null && this.held.length > 0 && !this.drainScheduled) {
-      this.drainScheduled = true;
+    if (event === 'message' && this.held !== null && this.held.length > 0 && (this.flags & DRAIN_SCHEDULED) === 0) {
+      this.flags |= DRAIN_SCHEDULED;
       queueMicrotask(() => {
-        this.drainScheduled = false;
+        this.flags &= ~DRAIN_SCHEDULED;
         this.drainHeld();
       });
     }
@@ -164,7 +171,7 @@ export abstract class BaseConnection implements Connection {
   }
 
   protected deliver(message: Message): void {
-    if (this.held === null && !this.draining && this.hasConsumer()) this.dispatch(message);
+    if (this.held === null && (this.flags & DRAINING) === 0 && this.hasConsumer()) this.dispatch(message);
     else {
       (this.held ??= []).push(message);
       this.heldBytes += messageSize(message);
@@ -181,7 +188,7 @@ export abstract class BaseConnection implements Connection {
 
   /** From now on reading never pauses (the closing handshake must see the peer's Close); resumes it if paused. */
   protected stopFlowControl(): void {
-    this.flowControl = false;
+    this.flags |= NO_FLOW_CONTROL;
     this.updateFlow();
   }
 
@@ -222,8 +229,8 @@ export abstract class BaseConnection implements Connection {
   /** Hands held messages to the consumers, in order, while there are any (a listener may remove itself). */
   private drainHeld(): void {
     const held = this.held;
-    if (this.draining || held === null) return;
-    this.draining = true;
+    if ((this.flags & DRAINING) !== 0 || held === null) return;
+    this.flags |= DRAINING;
     let index = 0;
     try {
       while (index < held.length && this.hasConsumer()) {
@@ -235,18 +242,20 @@ export abstract class BaseConnection implements Connection {
       held.splice(0, index);
       // Messages held meanwhile (a listener that removed itself) were pushed to `held`.
       if (this.held === held && held.length === 0) this.held = null;
-      this.draining = false;
+      this.flags &= ~DRAINING;
     }
     this.updateFlow();
   }
 
   private updateFlow(): void {
     const queued = this.queuedAmount;
-    if (!this.readingPaused && this.flowControl && queued > this.receiveHighWaterMark) {
-      this.readingPaused = true;
+    const paused = (this.flags & READING_PAUSED) !== 0;
+    const flowControl = (this.flags & NO_FLOW_CONTROL) === 0;
+    if (!paused && flowControl && queued > this.receiveHighWaterMark) {
+      this.flags |= READING_PAUSED;
       this.pauseReading();
-    } else if (this.readingPaused && (!this.flowControl || queued <= this.receiveHighWaterMark / 2)) {
-      this.readingPaused = false;
+    } else if (paused && (!flowControl || queued <= this.receiveHighWaterMark / 2)) {
+      this.flags &= ~READING_PAUSED;
       this.resumeReading();
     }
   }

@@ -54,7 +54,8 @@ export class FrameDecoder {
   private state: DecoderState = AWAITING_HEAD;
   private readonly expectMask: boolean;
   private readonly allowedRsv: RsvBits;
-  private readonly maxFrameSize: number;
+  /** null for no limit (not Infinity, which a field would keep as a boxed double per connection). */
+  private readonly maxFrameSize: number | null;
   /**
    * Bytes the message in progress may still grow by; set by the engine before each `next()`.
    * A data frame over it fails with WK_ERR_MESSAGE_TOO_LARGE as soon as its header is read.
@@ -64,7 +65,7 @@ export class FrameDecoder {
   constructor(options: FrameDecoderOptions) {
     this.queue = new ChunkQueue(options.allocate);
     this.expectMask = options.role === 'server';
-    this.maxFrameSize = options.maxFrameSize;
+    this.maxFrameSize = Number.isFinite(options.maxFrameSize) ? options.maxFrameSize : null;
     this.allowedRsv = options.allowedRsv ?? NO_RSV;
   }
 
@@ -187,7 +188,7 @@ export class FrameDecoder {
    * budget is a message that is too large, whether it is the message's only frame or not.
    */
   private checkLength(head: FrameHead, length: number): ProtocolError | null {
-    if (length > this.maxFrameSize) return error('WK_ERR_FRAME_TOO_LARGE', `frame of ${length} bytes exceeds maxFrameSize ${this.maxFrameSize}`);
+    if (this.maxFrameSize !== null && length > this.maxFrameSize) return error('WK_ERR_FRAME_TOO_LARGE', `frame of ${length} bytes exceeds maxFrameSize ${this.maxFrameSize}`);
     if (!isControlOpcode(head.opcode) && length > this.messageRemaining) {
       return error('WK_ERR_MESSAGE_TOO_LARGE', `message would exceed maxMessageSize (frame of ${length} bytes)`);
     }

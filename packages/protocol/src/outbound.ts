@@ -57,6 +57,8 @@ export class Outbound<Tag> {
   /** Work waiting behind an asynchronous extension encode, in order. */
   private outbox: (() => void)[] | null = null;
   private encoding = false;
+  /** null for no limit: Infinity in a field would cost a boxed double per connection. */
+  private readonly fragmentSize: number | null;
 
   /**
    * @param options the engine's options (no copy, no closure: an idle connection should cost little).
@@ -67,9 +69,11 @@ export class Outbound<Tag> {
   constructor(
     private readonly options: OutboundOptions<Tag>,
     private readonly extensions: readonly Extension[],
-    private readonly fragmentSize: number,
+    fragmentSize: number,
     private readonly owner: OutboundOwner,
-  ) {}
+  ) {
+    this.fragmentSize = Number.isFinite(fragmentSize) ? fragmentSize : null;
+  }
 
   /**
    * Called when the WebSocket closes. Messages still queued or encoding are dropped (the layer
@@ -146,7 +150,7 @@ export class Outbound<Tag> {
     // then is not written; the layer above rejects its send when the connection closes.
     if (this.sentClose || this.stopped) return;
     const size = this.fragmentSize;
-    if (payload.length <= size) return this.write(this.frame(opcode, payload, true, rsv), tag);
+    if (size === null || payload.length <= size) return this.write(this.frame(opcode, payload, true, rsv), tag);
     const frames: Uint8Array[] = [];
     for (let at = 0; at < payload.length; at += size) {
       const end = Math.min(at + size, payload.length);

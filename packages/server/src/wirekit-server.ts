@@ -329,6 +329,8 @@ export class WireKitServer {
       onClose: this.#onConnectionClose,
     });
     socket.off('error', ignorePeerError);
+    // From now on the connection is tracked (and shut down) through #connections, not as a socket.
+    if (this.#ownsHttp && this.#sockets.delete(socket as Socket)) socket.off('close', this.#onOwnSocketClose);
     // A connection may close while it starts (a Close among the first frames): then it is no longer tracked.
     if (connection.state !== 'closed') this.#connections.add(connection);
     if (admission.session !== null) {
