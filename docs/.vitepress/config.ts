@@ -11,6 +11,7 @@ export default defineConfig({
     nav: [
       { text: 'Guide', link: '/getting-started' },
       { text: 'Transports', link: '/transports/' },
+      { text: 'Migrating from iOS', link: '/migration' },
       { text: 'Errors', link: '/errors' },
       { text: 'Benchmarks', link: '/benchmarks' },
     ],
@@ -21,6 +22,7 @@ export default defineConfig({
           { text: 'Getting started', link: '/getting-started' },
           { text: 'The shared Connection', link: '/connection' },
           { text: 'The engine', link: '/engine' },
+          { text: 'Migrating from iOS', link: '/migration' },
           { text: 'Error codes', link: '/errors' },
         ],
       },
@@ -33,6 +35,17 @@ export default defineConfig({
           { text: 'streams (InputStream/OutputStream)', link: '/transports/streams' },
           { text: 'socket (CFSocket / BSD)', link: '/transports/socket' },
           { text: 'adapter (Starscream, ws, WHATWG)', link: '/transports/adapter' },
+        ],
+      },
+      {
+        text: 'Beyond the Connection',
+        items: [
+          { text: 'Keep-alive', link: '/keep-alive' },
+          { text: 'Reconnecting', link: '/reconnecting' },
+          { text: 'The codec service', link: '/codec' },
+          { text: 'rx bridges', link: '/rx' },
+          { text: 'The server', link: '/server' },
+          { text: 'permessage-deflate', link: '/permessage-deflate' },
         ],
       },
       {
