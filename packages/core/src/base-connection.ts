@@ -1,6 +1,6 @@
 import { WireKitUsageError } from '@wirekit/protocol';
-import { EventEmitter } from 'eventemitter3';
 import type { CloseInfo, Connection, ConnectionEvents, ConnectionState, Message } from './connection.js';
+import { Listeners } from './listeners.js';
 import { MessageQueue, messageSize } from './message-queue.js';
 import { WireKitError } from './wirekit-error.js';
 
@@ -55,7 +55,7 @@ export interface ConnectionLimits {
 }
 
 /**
- * What every core Connection shares: events (eventemitter3), the state with its `state`/`open`
+ * What every core Connection shares: events (see {@link Listeners}), the state with its `state`/`open`
  * events, the pull queue behind receive() and `for await`, and the `closed` promise that
  * resolves once and never rejects. Subclasses drive it with setState/deliver/reportError/finish.
  *
@@ -70,7 +70,7 @@ export abstract class BaseConnection implements Connection {
   abstract readonly protocol: string;
   abstract readonly extensions: string;
   abstract readonly bufferedAmount: number;
-  protected readonly emitter = new EventEmitter<ConnectionEvents>();
+  protected readonly emitter = new Listeners<ConnectionEvents>();
   /**
    * The pull queue, created by the first receive(), iterator, or message that finds no
    * listener: a connection read through `message` events only never needs one.
@@ -147,8 +147,7 @@ export abstract class BaseConnection implements Connection {
   }
 
   on<E extends keyof ConnectionEvents>(event: E, listener: (...args: ConnectionEvents[E]) => void): () => void {
-    // eventemitter3's listener type is computed from ConnectionEvents; the cast bridges the generic.
-    const fn = listener as Parameters<typeof this.emitter.on<E>>[1];
+    const fn = listener;
     this.emitter.on(event, fn);
     // On a microtask, so that on() returns (and its remover exists) before the listener runs.
     if (event === 'message' && this.held !== null && this.held.length > 0 && (this.flags & DRAIN_SCHEDULED) === 0) {
