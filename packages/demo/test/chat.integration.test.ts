@@ -110,6 +110,13 @@ describe('the chat room: two browser users and a CLI user', () => {
     }
   });
 
+  it('closes with 1009 a WebSocket message far larger than any chat line', async () => {
+    const raw = await connect(chat.wsUrl, { protocols: [CHAT_PROTOCOL], connectTimeout: 5_000 });
+    await raw.send(JSON.stringify({ type: 'message', text: 'x'.repeat(64 * 1024) })).catch(() => undefined);
+    const info = await Promise.race([raw.closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no close within 5 s')), 5_000))]);
+    expect(info.code).toBe(1009);
+  });
+
   it('updates presence when a browser user leaves, and when the CLI user quits', async () => {
     await bea.close();
     await expect.poll(() => members(ada), WAIT).toEqual(['ada', 'carl']);

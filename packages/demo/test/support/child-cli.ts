@@ -81,6 +81,11 @@ export class ChildCli {
     }
   }
 
+  /** Sends `signal` to the child by its PID (SIGTERM: the graceful stop a service manager asks for). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.#child.pid !== undefined && this.#child.exitCode === null) process.kill(this.#child.pid, signal);
+  }
+
   /** Kills the child by its PID if it is still running. */
   kill(): void {
     if (this.#child.exitCode === null && this.#child.signalCode === null && this.#child.pid !== undefined) {
