@@ -8,7 +8,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Connection, ConnectionFactory, Message } from '@wirekit/core';
 import { WebSocket } from 'ws';
-import { connectionRowOf, NATIVE_TRANSPORTS } from './native-clients.js';
+import { connectionRowOf, NATIVE_TRANSPORTS, SOCKET_TABLE_LIMIT } from './native-clients.js';
 
 export interface BenchClient {
   /** Sends without waiting; failures are recorded and fail the run. */
@@ -54,10 +54,12 @@ function fromConnection(connection: Connection): BenchClient {
   return client;
 }
 
-async function loadFactory(specifier: string): Promise<ConnectionFactory> {
-  const module = (await import(specifier)) as { connect?: unknown };
+async function loadFactory(specifier: string): Promise<{ connect: ConnectionFactory; options: Record<string, unknown> }> {
+  const module = (await import(specifier)) as { connect?: unknown; SocketTable?: new (options: { limit: number }) => unknown };
   if (typeof module.connect !== 'function') throw new Error(`${specifier} exports no connect yet`);
-  return module.connect as ConnectionFactory;
+  // @wirekit/socket's connect takes the table its descriptors come from.
+  const options = module.SocketTable === undefined ? {} : { table: new module.SocketTable({ limit: SOCKET_TABLE_LIMIT }) };
+  return { connect: module.connect as ConnectionFactory, options };
 }
 
 function connectionEntry(name: string, specifier: string): TransportEntry {
@@ -65,8 +67,8 @@ function connectionEntry(name: string, specifier: string): TransportEntry {
     name,
     server: 'wirekit',
     async load() {
-      const connect = await loadFactory(specifier);
-      return async (url) => fromConnection(await connect(url));
+      const { connect, options } = await loadFactory(specifier);
+      return async (url) => fromConnection(await connect(url, options));
     },
   };
 }
@@ -104,6 +106,11 @@ const rawDialer: Dialer = (url, text) =>
     const encoder = new TextEncoder();
     const decoder = new TextDecoder();
     let pending: Buffer = Buffer.alloc(0);
+    let corked = false;
+    const uncork = (): void => {
+      corked = false;
+      socket.uncork();
+    };
     const client: BenchClient & { error: Error | null } = {
       error: null,
       onMessage: noop,
@@ -111,6 +118,12 @@ const rawDialer: Dialer = (url, text) =>
         const body = typeof data === 'string' ? encoder.encode(data) : data;
         const head = Buffer.allocUnsafe(4);
         head.writeUInt32BE(body.length, 0);
+        // Corked to the end of the turn, as the WireKit transports do: one writev per turn.
+        if (!corked) {
+          corked = true;
+          socket.cork();
+          process.nextTick(uncork);
+        }
         socket.write(head);
         socket.write(body);
       },

@@ -10,6 +10,9 @@ import { randomFillSync, createHash } from 'node:crypto';
 import { ClientHandshake, Engine, type EngineEvent } from '@wirekit/protocol';
 import type { BenchClient, Dialer, TransportEntry } from './clients.js';
 
+/** Enough descriptors for the idle workload's 1 000 connections in a @wirekit/socket table (whose default is macOS's 256), as a server raises RLIMIT_NOFILE. */
+export const SOCKET_TABLE_LIMIT = 4096;
+
 type MutableClient = BenchClient & { error: Error | null };
 
 const noop = (): void => undefined;
@@ -160,7 +163,7 @@ const adapterDialer = async (): Promise<Dialer> => {
 /** RFC 6455 over a bare descriptor: the app reads with recv() on readable events and feeds the engine itself. */
 const socketDialer = async (): Promise<Dialer> => {
   const bsd = await import('@wirekit/socket');
-  const table = bsd.defaultSocketTable;
+  const table = new bsd.SocketTable({ limit: SOCKET_TABLE_LIMIT });
   const random = (size: number): Uint8Array => randomFillSync(new Uint8Array(size));
   const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).digest();
   return async (url) => {
