@@ -80,7 +80,8 @@ type SendTicket = {
 
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
-const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: [], extensionsHeader: '' };
+const NO_EXTENSION_LIST: readonly Extension[] = [];
+const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: NO_EXTENSION_LIST, extensionsHeader: '' };
 
 /**
  * The reusable {@link Connection}: the protocol `Engine` driven over a {@link ByteChannel}.
@@ -94,10 +95,7 @@ const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: [], extensi
  */
 export class EngineConnection extends BaseConnection {
   readonly url: string;
-  readonly role: Role;
   private readonly channel: ByteChannel;
-  /** Needed until the engine starts; dropped then, with the handshake state it refers to. */
-  private options: EngineConnectionOptions | null;
   private readonly clock: Clock;
   private readonly closeTimeout: number;
   /** Pings waiting for their pong, created by the first ping(). */
@@ -135,14 +133,12 @@ export class EngineConnection extends BaseConnection {
     const closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     if (!(closeTimeout >= 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'closeTimeout must be a number of ms ≥ 0');
     this.url = options.url;
-    this.role = options.role;
     this.channel = channel;
-    this.options = options;
     this.clock = options.clock ?? systemClock;
     this.closeTimeout = closeTimeout;
     this.handshake = options.handshake ?? null;
     this.onClose = options.onClose ?? null;
-    this.port = new EngineConnection.Port(this);
+    this.port = new EngineConnection.Port(this, options);
     channel.bind(this.port);
   }
 
@@ -152,15 +148,28 @@ export class EngineConnection extends BaseConnection {
    * per connection (the engine calls `onEvent`/`onWrite` as methods of its options).
    */
   private static readonly Port = class ConnectionPort implements ByteChannelHandlers {
-    role: Role = 'client';
-    random?: (length: number) => Uint8Array;
-    maxMessageSize?: number;
-    autoPong?: boolean;
-    fragmentSize?: number;
-    allocate?: Allocator;
-    extensions: readonly Extension[] = [];
+    readonly role: Role;
+    // Declared, not defined: an option left out is no field at all, so a typical server
+    // connection's port has four fields instead of eight. All are set while constructing.
+    declare readonly random?: (length: number) => Uint8Array;
+    declare readonly maxMessageSize?: number;
+    declare readonly autoPong?: boolean;
+    declare readonly fragmentSize?: number;
+    declare readonly allocate?: Allocator;
+    extensions: readonly Extension[] = NO_EXTENSION_LIST;
 
-    constructor(private readonly connection: EngineConnection) {}
+    constructor(
+      private readonly connection: EngineConnection,
+      options: EngineConnectionOptions,
+    ) {
+      this.role = options.role;
+      const port = this as { -readonly [K in 'random' | 'maxMessageSize' | 'autoPong' | 'fragmentSize' | 'allocate']?: EngineConnectionOptions[K] };
+      if (options.random !== undefined) port.random = options.random;
+      if (options.maxMessageSize !== undefined) port.maxMessageSize = options.maxMessageSize;
+      if (options.autoPong !== undefined) port.autoPong = options.autoPong;
+      if (options.fragmentSize !== undefined) port.fragmentSize = options.fragmentSize;
+      if (options.allocate !== undefined) port.allocate = options.allocate;
+    }
 
     data(chunk: Uint8Array): void {
       this.connection.onData(chunk);
@@ -189,6 +198,11 @@ export class EngineConnection extends BaseConnection {
     }
   };
 
+  /** Which end of the WebSocket this connection is. */
+  get role(): Role {
+    return this.port.role;
+  }
+
   get protocol(): string {
     return this.negotiatedProtocol;
   }
@@ -215,20 +229,14 @@ export class EngineConnection extends BaseConnection {
    */
   establish(accepted: AcceptedHandshake = NO_EXTENSIONS): void {
     if (this.state === 'closed') return;
-    const options = this.options;
-    if (this.engine !== null || options === null) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'the connection is already established');
+    if (this.engine !== null) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'the connection is already established');
+    // Dropped with the handshake state it refers to (a client's request, its key).
     this.handshake = null;
-    this.options = null;
     this.negotiatedProtocol = accepted.protocol;
     this.negotiatedExtensions = accepted.extensionsHeader;
     const port = this.port;
-    port.role = options.role;
-    if (options.random !== undefined) port.random = options.random;
-    if (options.maxMessageSize !== undefined) port.maxMessageSize = options.maxMessageSize;
-    if (options.autoPong !== undefined) port.autoPong = options.autoPong;
-    if (options.fragmentSize !== undefined) port.fragmentSize = options.fragmentSize;
-    if (options.allocate !== undefined) port.allocate = options.allocate;
-    port.extensions = accepted.extensions;
+    // The handshake's empty list is replaced by a shared one: one array fewer per connection.
+    if (accepted.extensions.length > 0) port.extensions = accepted.extensions;
     this.engine = new Engine<SendTicket>(port);
     const early = this.early;
     this.early = null;
