@@ -57,7 +57,7 @@ export class DeflateCodec {
    * Decompresses one message (§7.2.2), stopping as soon as the output passes `maxSize`: the
    * output held is then at most `maxSize` plus one zlib chunk, whatever the input claims.
    * Rejects with a ProtocolError: WK_ERR_MESSAGE_TOO_LARGE (1009) past the limit,
-   * WK_ERR_EXTENSION_FAILED (1011) for data that is not valid deflate.
+   * WK_ERR_INFLATE_FAILED (1007, as ws: the peer sent inconsistent data) for data that is not valid deflate.
    */
   decompress(data: Uint8Array, maxSize: number): Promise<Uint8Array> {
     const run = this.schedule(this.inflateTail, () => this.inflate(data, maxSize));
@@ -155,7 +155,7 @@ export class DeflateCodec {
         chunks.push(chunk);
       };
       const onError = (error: Error): void => {
-        settle(new ProtocolError('WK_ERR_EXTENSION_FAILED', `permessage-deflate: the message is not valid deflate data (${error.message})`, { cause: error }));
+        settle(new ProtocolError('WK_ERR_INFLATE_FAILED', `permessage-deflate: the message is not valid deflate data (${error.message})`, { cause: error }));
       };
       const onEnd = (): void => {
         ended = true;

@@ -88,7 +88,7 @@ export class PerMessageDeflate implements Extension {
     return this.codec.inflatedBytes;
   }
 
-  /** Inflates a message whose first frame set RSV1 (§7.2.2); rejects past `maxSize` (1009) or on corrupt data (1011). */
+  /** Inflates a message whose first frame set RSV1 (§7.2.2); rejects past `maxSize` (1009) or on corrupt data (WK_ERR_INFLATE_FAILED, 1007). */
   decode(payload: Uint8Array, _bits: RsvBits, _opcode: number, maxSize: number): Promise<Uint8Array> {
     return this.codec.decompress(payload, maxSize);
   }

@@ -118,9 +118,9 @@ describe('DeflateCodec', () => {
   it.each([
     ['a reserved block type', [0xff, 0xff, 0xff]],
     ['a stored block whose length check fails', [0x00, 0x05, 0x00, 0x00, 0x00]],
-  ])('fails WK_ERR_EXTENSION_FAILED (1011) on data that is not deflate: %s', async (_name, bytes) => {
+  ])('fails WK_ERR_INFLATE_FAILED (1007) on data that is not deflate: %s', async (_name, bytes) => {
     const c = codec();
-    await expect(c.decompress(new Uint8Array(bytes), MiB)).rejects.toMatchObject({ code: 'WK_ERR_EXTENSION_FAILED', closeCode: 1011 });
+    await expect(c.decompress(new Uint8Array(bytes), MiB)).rejects.toMatchObject({ code: 'WK_ERR_INFLATE_FAILED', closeCode: 1007 });
     c.dispose();
   });
 

@@ -137,12 +137,12 @@ describe('the engine with permessage-deflate', () => {
     expect((close.payload[0]! << 8) | close.payload[1]!).toBe(1009);
   });
 
-  it('fails with 1011 on a compressed message that is not deflate data', async () => {
+  it('fails with 1007 (WK_ERR_INFLATE_FAILED) on a compressed message that is not deflate data', async () => {
     const { server, settle } = deflatePair();
     const frame = encodeFrame({ opcode: Opcode.Text, fin: true, rsv: { rsv1: true, rsv2: false, rsv3: false }, payload: new Uint8Array([0xff, 0xff, 0xff]), mask: new Uint8Array([9, 9, 9, 9]) });
     for (const chunk of frame) server.engine.receive(chunk);
     await settle(() => server.events.some((e) => e.type === 'close'));
-    expect(server.events[0]).toMatchObject({ type: 'protocol-error', error: { code: 'WK_ERR_EXTENSION_FAILED', closeCode: 1011 } });
+    expect(server.events[0]).toMatchObject({ type: 'protocol-error', error: { code: 'WK_ERR_INFLATE_FAILED', closeCode: 1007 } });
   });
 
   it('fails with 1007 when a compressed text message inflates to invalid UTF-8', async () => {

@@ -23,6 +23,7 @@ export const protocolErrorCodes = {
   WK_ERR_FRAME_TOO_LARGE: { closeCode: 1009, description: 'A frame is larger than maxFrameSize.' },
   WK_ERR_MESSAGE_TOO_LARGE: { closeCode: 1009, description: 'A message is larger than maxMessageSize.' },
   WK_ERR_EXTENSION_FAILED: { closeCode: 1011, description: 'A negotiated extension failed to transform a message.' },
+  WK_ERR_INFLATE_FAILED: { closeCode: 1007, description: 'A compressed message is not valid deflate data (permessage-deflate, RFC 7692 §7.2.2): its content is inconsistent, as with invalid UTF-8.' },
   // Opening handshake (RFC 6455 §4). No close code: the WebSocket never opened.
   WK_ERR_HANDSHAKE_MALFORMED: { closeCode: null, description: 'The HTTP upgrade request or response could not be parsed.' },
   WK_ERR_HANDSHAKE_HEADERS_TOO_LARGE: { closeCode: null, description: 'The HTTP upgrade head exceeded maxHeaderBytes (answered with 431 by a server).' },

@@ -96,6 +96,20 @@ describe('Engine with extensions', () => {
     expect(events[0]).toMatchObject({ type: 'protocol-error', error: { code: 'WK_ERR_MESSAGE_TOO_LARGE', closeCode: 1009 } });
   });
 
+  it('closes with 1007 when a decoder reports corrupt compressed data (WK_ERR_INFLATE_FAILED, as permessage-deflate does)', async () => {
+    const ext: Extension = {
+      name: 'x-inflate',
+      rsv: RSV1,
+      decode: () => Promise.reject(new ProtocolError('WK_ERR_INFLATE_FAILED', 'not deflate data')),
+      encode: (payload) => ({ payload, rsv: RSV1 }),
+    };
+    const { engine, events } = recorded('client', { extensions: [ext] });
+    engine.receive(hex('c2 01 00'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(events[0]).toMatchObject({ type: 'protocol-error', error: { code: 'WK_ERR_INFLATE_FAILED', closeCode: 1007 } });
+    expect(events[1]).toEqual({ type: 'close', code: 1007, reason: '', wasClean: false, initiator: 'failure' });
+  });
+
   it('checks UTF-8 after the extension decodes a text message (§8.1)', () => {
     const { engine, events } = recorded('client', { extensions: [reverser()] });
     engine.receive(hex('c1 02 28 c3'));
