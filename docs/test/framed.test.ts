@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framedStomp, NulTerminatedFramer } from '../samples/framed-custom-framer.js';
+import { listenerEcho } from '../samples/framed-listener.js';
 import { framedWebSocket } from '../samples/framed-websocket.js';
 import { startEchoServer, startTcpEchoServer, type RunningServer } from './echo-server.js';
 
@@ -29,6 +30,10 @@ describe('framed samples (docs/transports/framed.md)', () => {
       'frame: SEND|destination:/queue/a||hello',
       'frame: SEND|destination:/queue/b||world',
     ]);
+  });
+
+  it('framed-listener.ts serves a WebSocket client from an NWListener on loopback', async () => {
+    expect(await listenerEcho()).toEqual(['echo: hello, listener', 'closed: 1000']);
   });
 
   it('NulTerminatedFramer splits at every offset and refuses an endless message', () => {
