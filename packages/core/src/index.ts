@@ -6,6 +6,9 @@ export type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
 export { errorCodes } from './error-codes.js';
 export type { ErrorCodeEntry, ErrorDomain, WireKitErrorCode } from './error-codes.js';
 export { WireKitError, toWireKitError } from './wirekit-error.js';
+// Misuse (a bad argument, a send in the wrong state) throws the engine's WireKitUsageError at once;
+// re-exported so that code using only @wirekit/core can test for it.
+export { WireKitUsageError } from '@wirekit/protocol';
 export type { WireKitErrorOptions } from './wirekit-error.js';
 
 export { systemClock } from './clock.js';

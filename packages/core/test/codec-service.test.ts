@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodecService, jsonCodec, type Codec, type WireKitError } from '../src/index.js';
+import { CodecService, jsonCodec, WireKitUsageError, type Codec, type WireKitError } from '../src/index.js';
 import { connectPair, next } from './support/pair.js';
 
 interface Chat {
@@ -57,6 +57,7 @@ describe('CodecService', () => {
     const service = new CodecService<unknown>(client);
     expect(() => service.send(undefined)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
     expect(() => service.send(10n)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+    expect(() => service.send(undefined)).toThrow(WireKitUsageError); // re-exported by core, no protocol import needed
     expect(jsonCodec.decode('[1]')).toEqual([1]);
   });
 });
