@@ -3,7 +3,8 @@ import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { ConnectOptions } from './connection.js';
-import { EngineConnection, type HandshakeOutcome } from './engine-connection.js';
+import type { HandshakeOutcome } from './engine-connection-options.js';
+import { EngineConnection } from './engine-connection.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
 /** Options of {@link openClientConnection}: the common connect options plus what core cannot choose for the platform. */

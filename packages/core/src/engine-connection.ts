@@ -2,81 +2,21 @@ import {
   assertNever,
   encodeClosePayload,
   Engine,
-  MAX_CONTROL_PAYLOAD,
   WireKitUsageError,
   type Allocator,
   type EngineEvent,
   type Extension,
   type Role,
 } from '@wirekit/protocol';
-import { BaseConnection, quiet, rejected, type ConnectionLimits } from './base-connection.js';
+import { BaseConnection, quiet, rejected } from './base-connection.js';
 import type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
-import type { CloseInfo, ConnectionState, Message } from './connection.js';
+import type { CloseInfo, Message } from './connection.js';
 import { PingTracker } from './ping-tracker.js';
+import type { AcceptedHandshake, EngineConnectionOptions, PendingHandshake } from './engine-connection-options.js';
+import { checkControlPayload, notOpen, plain, type SendTicket } from './send-ticket.js';
 import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
-
-/** What the opening handshake settled: the subprotocol, the extensions, and bytes that followed it. */
-export interface AcceptedHandshake {
-  readonly protocol: string;
-  /** The negotiated extensions, in the order they apply. */
-  readonly extensions: readonly Extension[];
-  /** Sec-WebSocket-Extensions as negotiated, or ''. */
-  readonly extensionsHeader: string;
-  /** Bytes received after the handshake head: the first frames, if any. */
-  readonly remainder?: Uint8Array;
-}
-
-/** The result of a {@link PendingHandshake}. */
-export type HandshakeOutcome = ({ readonly kind: 'accepted' } & AcceptedHandshake) | { readonly kind: 'rejected'; readonly error: WireKitError };
-
-/** An opening handshake in progress, fed every byte received while the connection is `connecting`. */
-export interface PendingHandshake {
-  /** Returns null until the handshake is decided, then its outcome (once). */
-  receive(chunk: Uint8Array): HandshakeOutcome | null;
-}
-
-/** Options of an {@link EngineConnection}, with its memory limits ({@link ConnectionLimits}). */
-export interface EngineConnectionOptions extends ConnectionLimits {
-  readonly role: Role;
-  readonly url: string;
-  /** Masking keys; required for clients (RFC 6455 §5.3). */
-  readonly random?: (length: number) => Uint8Array;
-  /** Largest message received; defaults to the engine's 64 MiB. */
-  readonly maxMessageSize?: number;
-  /** Answer pings automatically. Defaults to true because RFC 6455 §5.5.2 requires the answer. */
-  readonly autoPong?: boolean;
-  /**
-   * ms to wait, once closing has begun, for the peer's Close frame and then for the transport to
-   * close, before destroying it. Defaults to 5 000: long enough for a peer across the world
-   * under load, short enough that a vanished peer does not hold a socket for minutes.
-   */
-  readonly closeTimeout?: number;
-  /** Time and timers; defaults to {@link systemClock}. */
-  readonly clock?: Clock;
-  /** Outgoing messages larger than this are fragmented; defaults to no fragmentation. */
-  readonly fragmentSize?: number;
-  /** Buffer allocator for the engine (Node transports pass `Buffer.allocUnsafe`). */
-  readonly allocate?: Allocator;
-  /** When given, bytes received while `connecting` are fed to it; otherwise call {@link EngineConnection.establish}. */
-  readonly handshake?: PendingHandshake;
-  /**
-   * Called once the connection is closed, right after its `close` event: what a server that
-   * tracks thousands of connections uses instead of a listener or a `closed.then` per connection.
-   */
-  readonly onClose?: (connection: EngineConnection, info: CloseInfo) => void;
-}
-
-/** A send in flight; tickets form a list through `prev`/`next` (no Set per connection), in the order sent. */
-type SendTicket = {
-  readonly size: number;
-  readonly resolve: () => void;
-  readonly reject: (error: WireKitError) => void;
-  prev: SendTicket | null;
-  next: SendTicket | null;
-  settled: boolean;
-};
 
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
@@ -471,19 +411,4 @@ export class EngineConnection extends BaseConnection {
   protected resumeReading(): void {
     this.channel.resume();
   }
-}
-
-/** A plain Uint8Array view of `bytes` (not a Buffer subclass), so that every transport delivers the same type. */
-function plain(bytes: Uint8Array): Uint8Array {
-  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function notOpen(state: ConnectionState): WireKitError {
-  return new WireKitError('WK_ERR_NOT_OPEN', `the connection is ${state}`, { domain: 'usage' });
-}
-
-function checkControlPayload(payload: Uint8Array): void {
-  if (!(payload instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a control payload is a Uint8Array');
-  // RFC 6455 §5.5: control frames carry at most 125 bytes.
-  if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `control payload of ${payload.length} bytes; at most 125`);
 }

@@ -22,7 +22,7 @@ export type { MemoryChannel, MemoryChannelOptions } from './memory-channel.js';
 export { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK } from './base-connection.js';
 export type { ConnectionLimits } from './base-connection.js';
 export { EngineConnection } from './engine-connection.js';
-export type { AcceptedHandshake, EngineConnectionOptions, HandshakeOutcome, PendingHandshake } from './engine-connection.js';
+export type { AcceptedHandshake, EngineConnectionOptions, HandshakeOutcome, PendingHandshake } from './engine-connection-options.js';
 export { openClientConnection } from './client-connection.js';
 export type { ClientConnectionOptions } from './client-connection.js';
 export { acceptServerConnection } from './server-connection.js';

@@ -1,0 +1,58 @@
+// The options of an EngineConnection and the shape of the opening handshake it may be given.
+import type { Allocator, Extension, Role } from '@wirekit/protocol';
+import type { ConnectionLimits } from './base-connection.js';
+import type { Clock } from './clock.js';
+import type { CloseInfo } from './connection.js';
+import type { EngineConnection } from './engine-connection.js';
+import type { WireKitError } from './wirekit-error.js';
+
+/** What the opening handshake settled: the subprotocol, the extensions, and bytes that followed it. */
+export interface AcceptedHandshake {
+  readonly protocol: string;
+  /** The negotiated extensions, in the order they apply. */
+  readonly extensions: readonly Extension[];
+  /** Sec-WebSocket-Extensions as negotiated, or ''. */
+  readonly extensionsHeader: string;
+  /** Bytes received after the handshake head: the first frames, if any. */
+  readonly remainder?: Uint8Array;
+}
+
+/** The result of a {@link PendingHandshake}. */
+export type HandshakeOutcome = ({ readonly kind: 'accepted' } & AcceptedHandshake) | { readonly kind: 'rejected'; readonly error: WireKitError };
+
+/** An opening handshake in progress, fed every byte received while the connection is `connecting`. */
+export interface PendingHandshake {
+  /** Returns null until the handshake is decided, then its outcome (once). */
+  receive(chunk: Uint8Array): HandshakeOutcome | null;
+}
+
+/** Options of an {@link EngineConnection}, with its memory limits ({@link ConnectionLimits}). */
+export interface EngineConnectionOptions extends ConnectionLimits {
+  readonly role: Role;
+  readonly url: string;
+  /** Masking keys; required for clients (RFC 6455 §5.3). */
+  readonly random?: (length: number) => Uint8Array;
+  /** Largest message received; defaults to the engine's 64 MiB. */
+  readonly maxMessageSize?: number;
+  /** Answer pings automatically. Defaults to true because RFC 6455 §5.5.2 requires the answer. */
+  readonly autoPong?: boolean;
+  /**
+   * ms to wait, once closing has begun, for the peer's Close frame and then for the transport to
+   * close, before destroying it. Defaults to 5 000: long enough for a peer across the world
+   * under load, short enough that a vanished peer does not hold a socket for minutes.
+   */
+  readonly closeTimeout?: number;
+  /** Time and timers; defaults to {@link systemClock}. */
+  readonly clock?: Clock;
+  /** Outgoing messages larger than this are fragmented; defaults to no fragmentation. */
+  readonly fragmentSize?: number;
+  /** Buffer allocator for the engine (Node transports pass `Buffer.allocUnsafe`). */
+  readonly allocate?: Allocator;
+  /** When given, bytes received while `connecting` are fed to it; otherwise call {@link EngineConnection.establish}. */
+  readonly handshake?: PendingHandshake;
+  /**
+   * Called once the connection is closed, right after its `close` event: what a server that
+   * tracks thousands of connections uses instead of a listener or a `closed.then` per connection.
+   */
+  readonly onClose?: (connection: EngineConnection, info: CloseInfo) => void;
+}
