@@ -10,7 +10,7 @@ import { startChatServer, type RunningChatServer } from '../src/chat/server.js';
 import { CHAT_PROTOCOL, MAX_TEXT_LENGTH } from '../src/chat/protocol.js';
 // @wirekit/platforms has no "exports" or "main" (it is a private test harness), so its name does
 // not resolve; its source is imported directly until it declares an entry.
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../platforms/src/index.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@wirekit/platforms';
 import { ChildCli } from './support/child-cli.js';
 
 const WAIT = { timeout: 10_000, interval: 50 };
