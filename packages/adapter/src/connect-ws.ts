@@ -40,7 +40,20 @@ const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
 /** A variable specifier, so that bundlers leave `ws` out of browser, Deno and Bun bundles. */
 const WS_MODULE = 'ws';
 
+/**
+ * The class once loaded: every connect after the first skips the dynamic import, which costs a
+ * round trip through the module loader (through a loader thread under tsx): it was why this
+ * row made half ws's handshakes per second in packages/bench.
+ */
+let loadedWs: WsConstructor | null = null;
+
 async function loadWs(): Promise<WsConstructor> {
+  if (loadedWs !== null) return loadedWs;
+  loadedWs = await importWs();
+  return loadedWs;
+}
+
+async function importWs(): Promise<WsConstructor> {
   try {
     const module = (await import(WS_MODULE)) as { WebSocket?: WsConstructor; default?: WsConstructor };
     const constructor = module.WebSocket ?? module.default;
