@@ -5,7 +5,7 @@ import { defineConfig } from 'vitepress';
 export default defineConfig({
   title: 'WireKit',
   description: 'Real-time transports for TypeScript in the five styles iOS apps use, on one strict RFC 6455 engine.',
-  srcExclude: ['README.md', 'samples/**', 'test/**', 'scripts/**'],
+  srcExclude: ['README.md', 'benchmarks-table.md', 'samples/**', 'test/**', 'scripts/**'],
   cleanUrls: true,
   themeConfig: {
     nav: [
@@ -20,6 +20,7 @@ export default defineConfig({
         text: 'Guide',
         items: [
           { text: 'Getting started', link: '/getting-started' },
+          { text: 'The demo: tour, chat, CLI', link: '/demo' },
           { text: 'The shared Connection', link: '/connection' },
           { text: 'The engine', link: '/engine' },
           { text: 'Migrating from iOS', link: '/migration' },
