@@ -100,7 +100,8 @@ export function renderSvg(result: ComparisonResult): string {
       return value === null || ws === null ? null : advantage(value, ws, column.higherIsBetter);
     }),
   );
-  const max = Math.max(2, ...ratios.filter((ratio): ratio is number => ratio !== null).map((ratio) => Math.min(ratio, 10)));
+  // Capped at 4×: the raw TCP floor reaches 8× on small messages and would flatten every other bar; hover shows the value.
+  const max = Math.max(2, ...ratios.filter((ratio): ratio is number => ratio !== null).map((ratio) => Math.min(ratio, 4)));
   const y = (ratio: number): number => top + plotHeight - (Math.min(ratio, max) / max) * plotHeight;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
