@@ -18,6 +18,7 @@ import { checkControlPayload, notOpen, plain, type SendTicket } from './send-tic
 import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
+const textEncoder = new TextEncoder();
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
 const NO_EXTENSION_LIST: readonly Extension[] = [];
@@ -196,7 +197,12 @@ export class EngineConnection extends BaseConnection {
    *   Uint8Array; WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
    */
   send(data: Message): Promise<void> {
-    return this.submit(data, (engine, ticket) => engine.send(data, ticket));
+    if (typeof data === 'string') {
+      // Encoded once: the bytes give bufferedAmount its size and become the frame's payload.
+      const utf8 = textEncoder.encode(data);
+      return this.submit(data, utf8.length, (engine, ticket) => engine.sendUtf8Text(utf8, ticket));
+    }
+    return this.submit(data, -1, (engine, ticket) => engine.send(data, ticket));
   }
 
   /**
@@ -205,7 +211,7 @@ export class EngineConnection extends BaseConnection {
    * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER when a part's type differs from the first part's.
    */
   sendPart(data: Message, isComplete: boolean): Promise<void> {
-    return this.submit(data, (engine, ticket) => engine.sendPart(data, isComplete, ticket));
+    return this.submit(data, -1, (engine, ticket) => engine.sendPart(data, isComplete, ticket));
   }
 
   /**
@@ -265,13 +271,14 @@ export class EngineConnection extends BaseConnection {
     this.channel.destroy();
   }
 
-  private submit(data: Message, send: (engine: Engine<SendTicket>, ticket: SendTicket) => void): Promise<void> {
+  /** @param knownSize the payload's byte length when the caller has it, else -1. */
+  private submit(data: Message, knownSize: number, send: (engine: Engine<SendTicket>, ticket: SendTicket) => void): Promise<void> {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
     }
     const engine = this.engine;
     if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
-    const size = typeof data === 'string' ? utf8Length(data) : data.length;
+    const size = knownSize >= 0 ? knownSize : typeof data === 'string' ? utf8Length(data) : data.length;
     const full = this.bufferFull(size);
     if (full !== null) return rejected(full);
     let ticket!: SendTicket;

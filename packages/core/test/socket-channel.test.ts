@@ -7,6 +7,7 @@ import { tick } from './support/pair.js';
 class FakeSocket extends EventEmitter {
   writes: Uint8Array[] = [];
   corks = 0;
+  uncorks = 0;
   writableLength = 0;
   destroyed = false;
   writableEnded = false;
@@ -19,7 +20,9 @@ class FakeSocket extends EventEmitter {
   cork(): void {
     this.corks++;
   }
-  uncork(): void {}
+  uncork(): void {
+    this.uncorks++;
+  }
   end(): void {
     this.writableEnded = true;
   }
@@ -43,6 +46,20 @@ describe('socketChannel()', () => {
     expect(socket.callbacks).toHaveLength(1);
     socket.callbacks[0]!(null);
     expect(done).toEqual([undefined]);
+  });
+
+  it('keeps the socket corked for the rest of the turn, so every write of one turn leaves in one batch', async () => {
+    const socket = new FakeSocket();
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    for (let i = 0; i < 5; i++) channel.write([Uint8Array.of(i)], () => undefined);
+    expect([socket.corks, socket.uncorks]).toEqual([1, 0]);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect([socket.corks, socket.uncorks]).toEqual([1, 1]);
+    channel.write([Uint8Array.of(9)], () => undefined);
+    expect([socket.corks, socket.uncorks]).toEqual([2, 1]);
+    channel.end();
+    expect(socket.uncorks).toBe(2); // end() hands the corked bytes over before ending
+    expect(socket.writableEnded).toBe(true);
   });
 
   it('fails a write after end through its callback, without writing', async () => {

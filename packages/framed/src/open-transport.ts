@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import {
   framedConnection,
   openClientConnection,
+  socketChannel,
   systemClock,
   type Clock,
   type Connection,
@@ -11,7 +12,7 @@ import {
   type MessageFramer,
 } from '@wirekit/core';
 import { dialSocket, type DialOptions } from './dial-socket.js';
-import { tickCorkedChannel } from './tick-corked-channel.js';
+
 import type { DialTarget } from './nw-endpoint.js';
 
 /** A connection that is up, with the socket under it (for paths and endpoints). */
@@ -64,7 +65,7 @@ export async function openWebSocket(
   const started = clock.now();
   const socket = await dialSocket(dialOptions(target, options, settings, secure, budget));
   const connectTimeout = Math.max(1, budget - (clock.now() - started));
-  const connection = await openClientConnection(tickCorkedChannel(socket), {
+  const connection = await openClientConnection(socketChannel(socket), {
     ...options,
     url: target.url,
     random: nodeRandom,
@@ -85,7 +86,7 @@ export async function openFramed(
   settings: SocketSettings = {},
 ): Promise<OpenedTransport & { kind: 'framed' }> {
   const socket = await dialSocket(dialOptions(target, options, settings, secure, options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT));
-  return { kind: 'framed', connection: framedConnection(tickCorkedChannel(socket), framer, { url: target.url }), socket };
+  return { kind: 'framed', connection: framedConnection(socketChannel(socket), framer, { url: target.url }), socket };
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
-import { acceptServerConnection, framedConnection, systemClock, toWireKitError, WireKitError, type Clock } from '@wirekit/core';
+import { acceptServerConnection, framedConnection, socketChannel, systemClock, toWireKitError, WireKitError, type Clock } from '@wirekit/core';
 import { acceptUpgrade, assertNever, rejectUpgrade, ServerHandshake, type UpgradeRequest } from '@wirekit/protocol';
 import type { TransportOpener } from './client-opener.js';
 import type { NWParameters } from './nw-parameters.js';
 import type { NWProtocolWebSocket, NWWebSocketResponse } from './nw-protocol-websocket.js';
 import { nodeAllocate, nodeSha1, streamFramer, type OpenedTransport } from './open-transport.js';
-import { tickCorkedChannel } from './tick-corked-channel.js';
+
 
 /** The subprotocol a server selects by default: the client's first that the server supports. */
 function defaultResponse(request: UpgradeRequest, options: NWProtocolWebSocket.Options): NWWebSocketResponse {
@@ -56,7 +56,7 @@ function acceptWebSocket(socket: Socket, options: NWProtocolWebSocket.Options, u
       }
       finish(null);
       socket.write(accepted.response);
-      const connection = acceptServerConnection(tickCorkedChannel(socket), {
+      const connection = acceptServerConnection(socketChannel(socket), {
         url: new URL(request.target, url).href,
         protocol: accepted.protocol,
         extensions: accepted.extensions,
@@ -92,14 +92,14 @@ export function serverOpener(socket: Socket, parameters: NWParameters, url: stri
       case 'websocket':
         if (stack.options.skipHandshake) {
           // Coordinated peers: frames from the first byte, no HTTP upgrade to read.
-          const connection = acceptServerConnection(tickCorkedChannel(socket), { url, protocol: '', extensions: [], extensionsHeader: '', autoPong: stack.options.autoReplyPing, clock, allocate: nodeAllocate });
+          const connection = acceptServerConnection(socketChannel(socket), { url, protocol: '', extensions: [], extensionsHeader: '', autoPong: stack.options.autoReplyPing, clock, allocate: nodeAllocate });
           return { kind: 'websocket', connection, socket };
         }
         return acceptWebSocket(socket, stack.options, url, signal, parameters.tcpOptions.connectionTimeout * 1000, clock);
       case 'framer':
-        return { kind: 'framed', connection: framedConnection(tickCorkedChannel(socket), stack.options.makeFramer(), { url }), socket };
+        return { kind: 'framed', connection: framedConnection(socketChannel(socket), stack.options.makeFramer(), { url }), socket };
       case 'stream':
-        return { kind: 'framed', connection: framedConnection(tickCorkedChannel(socket), streamFramer(), { url }), socket };
+        return { kind: 'framed', connection: framedConnection(socketChannel(socket), streamFramer(), { url }), socket };
       default:
         return assertNever(stack);
     }

@@ -179,6 +179,20 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   }
 
   /**
+   * Sends one whole Text message whose UTF-8 bytes the caller already has (from `TextEncoder`),
+   * so that a caller that needs the byte length first encodes the string once, not twice.
+   * The bytes are not validated: passing anything but the UTF-8 of a string breaks §5.6.
+   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for bytes that are not a Uint8Array;
+   *   WK_ERR_NOT_OPEN after close; WK_ERR_FRAGMENT_ORDER while a `sendPart` message is open.
+   */
+  sendUtf8Text(utf8: Uint8Array, tag?: Tag): void {
+    if (!(utf8 instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'the UTF-8 of a text message is a Uint8Array');
+    this.assertCanSend();
+    if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
+    this.outbound.message(Opcode.Text, utf8, tag);
+  }
+
+  /**
    * Sends part of a message (fragmentation on request, like NWConnection's `isComplete: false`).
    * The first part's type decides the message type; `isComplete` ends the message.
    * Parts are not passed through extensions.

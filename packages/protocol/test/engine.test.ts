@@ -36,6 +36,13 @@ describe('Engine', () => {
         expect(receiver.events).toEqual([{ type: 'text', data: text }]);
       });
 
+      it.each(['', 'hello', 'ünïcödé ✓ 😀'])('sendUtf8Text() delivers the already-encoded text %j as Text', (text) => {
+        const { sender, receiver, pump } = sides();
+        sender.engine.sendUtf8Text(new TextEncoder().encode(text));
+        pump();
+        expect(receiver.events).toEqual([{ type: 'text', data: text }]);
+      });
+
       it.each([0, 1, 125, 126, 65535, 65536, 16 * MiB])('delivers a binary message of %i bytes intact', (length) => {
         const { sender, receiver, pump } = sides();
         const payload = pattern(length, 3);
@@ -154,6 +161,7 @@ describe('Engine', () => {
       const { engine } = recorded('server');
       engine.sendPart('a', false);
       expect(usageCode(() => engine.send('b'))).toBe('WK_ERR_FRAGMENT_ORDER');
+      expect(usageCode(() => engine.sendUtf8Text(new TextEncoder().encode('b')))).toBe('WK_ERR_FRAGMENT_ORDER');
       expect(usageCode(() => engine.sendPart(hex('00'), true))).toBe('WK_ERR_FRAGMENT_ORDER');
       engine.sendPart('c', true);
       engine.send('d');
