@@ -128,7 +128,10 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   const total = runnable.length * workloads.length * options.repetitions;
   let done = 0;
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
-    for (const entry of runnable) {
+    // Each repetition starts one row further down, so that no row always runs first or last
+    // (the machine's state drifts over a run: caches, frequency, other jobs).
+    const order = runnable.map((_, index) => runnable[(index + repetition * 5) % runnable.length]!);
+    for (const entry of order) {
       for (const workload of workloads) {
         const key = `${entry.name}\u0000${workload}`;
         const server = await startServer(entry.server); // fresh per run: memory and handshakes start from zero
