@@ -4,9 +4,11 @@ import { Listeners } from './listeners.js';
 import { MessageQueue, messageSize } from './message-queue.js';
 import { WireKitError } from './wirekit-error.js';
 
+function ignore(): void {}
+
 /** Attaches a no-op handler so that a promise nobody awaits cannot become an unhandled rejection; awaiters still see it reject. */
 export function quiet<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
+  promise.catch(ignore);
   return promise;
 }
 

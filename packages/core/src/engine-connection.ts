@@ -19,6 +19,10 @@ import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
 const textEncoder = new TextEncoder();
+const SEND_TEXT = 0;
+const SEND_WHOLE = 1;
+const SEND_PART = 2;
+const SEND_LAST_PART = 3;
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
 const NO_EXTENSION_LIST: readonly Extension[] = [];
@@ -199,10 +203,9 @@ export class EngineConnection extends BaseConnection {
   send(data: Message): Promise<void> {
     if (typeof data === 'string') {
       // Encoded once: the bytes give bufferedAmount its size and become the frame's payload.
-      const utf8 = textEncoder.encode(data);
-      return this.submit(data, utf8.length, (engine, ticket) => engine.sendUtf8Text(utf8, ticket));
+      return this.submit(data, textEncoder.encode(data), SEND_TEXT);
     }
-    return this.submit(data, -1, (engine, ticket) => engine.send(data, ticket));
+    return this.submit(data, null, SEND_WHOLE);
   }
 
   /**
@@ -211,7 +214,7 @@ export class EngineConnection extends BaseConnection {
    * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER when a part's type differs from the first part's.
    */
   sendPart(data: Message, isComplete: boolean): Promise<void> {
-    return this.submit(data, -1, (engine, ticket) => engine.sendPart(data, isComplete, ticket));
+    return this.submit(data, null, isComplete ? SEND_LAST_PART : SEND_PART);
   }
 
   /**
@@ -271,14 +274,18 @@ export class EngineConnection extends BaseConnection {
     this.channel.destroy();
   }
 
-  /** @param knownSize the payload's byte length when the caller has it, else -1. */
-  private submit(data: Message, knownSize: number, send: (engine: Engine<SendTicket>, ticket: SendTicket) => void): Promise<void> {
+  /**
+   * The send path shared by send() and sendPart(), with no closure per message.
+   * @param utf8 a text message's bytes when send() has encoded it, else null.
+   * @param how SEND_TEXT (with `utf8`), SEND_WHOLE, SEND_PART or SEND_LAST_PART.
+   */
+  private submit(data: Message, utf8: Uint8Array | null, how: number): Promise<void> {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
     }
     const engine = this.engine;
     if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
-    const size = knownSize >= 0 ? knownSize : typeof data === 'string' ? utf8Length(data) : data.length;
+    const size = utf8 !== null ? utf8.length : typeof data === 'string' ? utf8Length(data) : data.length;
     const full = this.bufferFull(size);
     if (full !== null) return rejected(full);
     let ticket!: SendTicket;
@@ -288,7 +295,9 @@ export class EngineConnection extends BaseConnection {
     this.lastTicket = ticket;
     this.pendingBytes += size;
     try {
-      send(engine, ticket);
+      if (how === SEND_TEXT) engine.sendUtf8Text(utf8!, ticket);
+      else if (how === SEND_WHOLE) engine.send(data, ticket);
+      else engine.sendPart(data, how === SEND_LAST_PART, ticket);
     } catch (error) {
       this.settleTicket(ticket, error);
       throw error;
