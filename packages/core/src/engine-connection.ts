@@ -19,10 +19,9 @@ import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
 const textEncoder = new TextEncoder();
-const SEND_TEXT = 0;
-const SEND_WHOLE = 1;
-const SEND_PART = 2;
-const SEND_LAST_PART = 3;
+const SEND_WHOLE = 0;
+const SEND_PART = 1;
+const SEND_LAST_PART = 2;
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
 const NO_EXTENSION_LIST: readonly Extension[] = [];
@@ -201,11 +200,7 @@ export class EngineConnection extends BaseConnection {
    *   Uint8Array; WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
    */
   send(data: Message): Promise<void> {
-    if (typeof data === 'string') {
-      // Encoded once: the bytes give bufferedAmount its size and become the frame's payload.
-      return this.submit(data, textEncoder.encode(data), SEND_TEXT);
-    }
-    return this.submit(data, null, SEND_WHOLE);
+    return this.submit(data, SEND_WHOLE);
   }
 
   /**
@@ -214,7 +209,7 @@ export class EngineConnection extends BaseConnection {
    * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER when a part's type differs from the first part's.
    */
   sendPart(data: Message, isComplete: boolean): Promise<void> {
-    return this.submit(data, null, isComplete ? SEND_LAST_PART : SEND_PART);
+    return this.submit(data, isComplete ? SEND_LAST_PART : SEND_PART);
   }
 
   /**
@@ -276,15 +271,16 @@ export class EngineConnection extends BaseConnection {
 
   /**
    * The send path shared by send() and sendPart(), with no closure per message.
-   * @param utf8 a text message's bytes when send() has encoded it, else null.
-   * @param how SEND_TEXT (with `utf8`), SEND_WHOLE, SEND_PART or SEND_LAST_PART.
+   * @param how SEND_WHOLE, SEND_PART or SEND_LAST_PART.
    */
-  private submit(data: Message, utf8: Uint8Array | null, how: number): Promise<void> {
+  private submit(data: Message, how: number): Promise<void> {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
     }
     const engine = this.engine;
     if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
+    // A whole text message is encoded once: the bytes give bufferedAmount its size and become the payload.
+    const utf8 = how === SEND_WHOLE && typeof data === 'string' ? textEncoder.encode(data) : null;
     const size = utf8 !== null ? utf8.length : typeof data === 'string' ? utf8Length(data) : data.length;
     const full = this.bufferFull(size);
     if (full !== null) return rejected(full);
@@ -295,7 +291,7 @@ export class EngineConnection extends BaseConnection {
     this.lastTicket = ticket;
     this.pendingBytes += size;
     try {
-      if (how === SEND_TEXT) engine.sendUtf8Text(utf8!, ticket);
+      if (utf8 !== null) engine.sendUtf8Text(utf8, ticket);
       else if (how === SEND_WHOLE) engine.send(data, ticket);
       else engine.sendPart(data, how === SEND_LAST_PART, ticket);
     } catch (error) {
