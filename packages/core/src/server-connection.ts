@@ -1,12 +1,16 @@
-import type { Allocator, Extension } from '@wirekit/protocol';
+import type { Extension } from '@wirekit/protocol';
 import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
-import type { Clock } from './clock.js';
-import type { CloseInfo } from './connection.js';
+import type { EngineConnectionOptions } from './engine-connection-options.js';
 import { EngineConnection } from './engine-connection.js';
 
-/** Options of {@link acceptServerConnection}: what `acceptUpgrade` negotiated, and the connection's limits. */
-export interface ServerConnectionOptions extends ConnectionLimits {
+/**
+ * Options of {@link acceptServerConnection}: what `acceptUpgrade` negotiated, and the connection's
+ * limits and engine settings, as documented on {@link EngineConnectionOptions}.
+ */
+export interface ServerConnectionOptions
+  extends ConnectionLimits,
+    Pick<EngineConnectionOptions, 'maxMessageSize' | 'autoPong' | 'closeTimeout' | 'clock' | 'fragmentSize' | 'allocate' | 'onClose'> {
   /** The request URL as the server sees it (e.g. `ws://host/path`), for `connection.url`. */
   readonly url: string;
   /** The selected subprotocol, or '' (AcceptedUpgrade.protocol). */
@@ -17,19 +21,6 @@ export interface ServerConnectionOptions extends ConnectionLimits {
   readonly extensionsHeader: string;
   /** Bytes the client sent after its request head (ServerHandshakeResult.remainder, or `head` of node:http's upgrade event). */
   readonly remainder?: Uint8Array;
-  /** Largest message received; defaults to the engine's 64 MiB. */
-  readonly maxMessageSize?: number;
-  /** Answer pings automatically; defaults to true (RFC 6455 §5.5.2). */
-  readonly autoPong?: boolean;
-  /** ms to wait for the client's Close and its TCP close; defaults to 5 000 (see EngineConnectionOptions). */
-  readonly closeTimeout?: number;
-  readonly clock?: Clock;
-  /** Outgoing messages larger than this are fragmented; defaults to no fragmentation. */
-  readonly fragmentSize?: number;
-  /** Buffer allocator for the engine (e.g. `Buffer.allocUnsafe`). */
-  readonly allocate?: Allocator;
-  /** Called once the connection is closed, after its `close` event (see EngineConnectionOptions.onClose). */
-  readonly onClose?: (connection: EngineConnection, info: CloseInfo) => void;
 }
 
 /**
