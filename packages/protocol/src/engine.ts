@@ -5,7 +5,8 @@ import type { Extension, RsvBits } from './extension.js';
 import { decodeWith, extensionError } from './extension-pipeline.js';
 import { NO_RSV, type Frame, type Role } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
-import { MessageAssembler, type RawMessage } from './message-assembler.js';
+import { InboundQueue } from './inbound-queue.js';
+import { DEFAULT_MAX_FRAGMENTS, MessageAssembler, type RawMessage } from './message-assembler.js';
 import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { Allocator } from './slab.js';
@@ -43,11 +44,19 @@ export interface EngineOptions<Tag = unknown> {
    */
   readonly random?: (length: number) => Uint8Array;
   /**
-   * Largest message accepted, in bytes after extensions. Defaults to 64 MiB: large enough for
-   * the file-sized messages apps send over WebSocket, small enough that one peer cannot make a
-   * connection buffer gigabytes. Exceeding it fails the connection with 1009.
+   * Largest message accepted, in bytes after extensions. Defaults to 100 MiB, ws's `maxPayload`,
+   * so that WireKit accepts every message ws does: large enough for the file-sized messages
+   * apps send over WebSocket, small enough that one peer cannot make a connection buffer
+   * gigabytes. Exceeding it fails the connection with 1009.
    */
   readonly maxMessageSize?: number;
+  /**
+   * Most frames one message may arrive in; more fails the connection with 1008
+   * (WK_ERR_TOO_MANY_FRAGMENTS). Defaults to 16,384, as ws: a fragment costs no memory beyond
+   * its bytes (they are joined in one growing buffer), so this only bounds the work a message
+   * that never ends can cause.
+   */
+  readonly maxFragments?: number;
   /**
    * Largest frame accepted; exceeding it fails with WK_ERR_FRAME_TOO_LARGE (1009). Defaults to no
    * separate limit: a data frame is already bounded by `maxMessageSize`, and a single frame over
@@ -79,11 +88,15 @@ export interface EngineOptions<Tag = unknown> {
   readonly onWrite: (chunks: Uint8Array[], tag: Tag | undefined) => void;
 }
 
-const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
+/**
+ * Pings of one received chunk answered one by one; past it only the last ping of the chunk is
+ * answered (RFC 6455 §5.5.3 allows answering only the most recent), so a chunk full of pings
+ * costs at most this many pongs plus one, whatever its size.
+ */
+const PONGS_PER_CHUNK = 16;
 const NO_EXTENSIONS: readonly Extension[] = [];
 const encoder = new TextEncoder();
-
-type Slot = { ready: boolean; run: (() => void) | null };
 
 /**
  * The sans-IO WebSocket engine for an open connection: bytes in through `receive()`, events
@@ -104,10 +117,15 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   private currentState: EngineState = 'open';
   /** Outgoing fragmented message in progress, started with `sendPart`. */
   private partOpcode: typeof Opcode.Text | typeof Opcode.Binary | null = null;
-  /** Inbound events waiting behind an asynchronous extension decode, in order. */
-  private inbox: Slot[] | null = null;
-  private flushing = false;
+  /** Inbound events waiting behind an asynchronous extension decode, in order; created by the first such decode. */
+  private inbox: InboundQueue | null = null;
   private failed = false;
+  /** Pings answered during the current receive() call. */
+  private pongsThisChunk = 0;
+  /** The last ping of this receive() call past {@link PONGS_PER_CHUNK}, answered when the call ends. */
+  private latePong: Uint8Array | null = null;
+  /** The extensions are disposed once the decodes queued before a clean close are done. */
+  private disposeWhenIdle = false;
 
   constructor(options: EngineOptions<Tag>) {
     if (options.role !== 'client' && options.role !== 'server') throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'role must be "client" or "server"');
@@ -128,7 +146,11 @@ export class Engine<Tag = unknown> implements OutboundOwner {
         rsv3: allowedRsv.rsv3 || extension.rsv.rsv3,
       };
     }
-    this.assembler = new MessageAssembler(options.allocate);
+    this.assembler = new MessageAssembler({
+      ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
+      maxFragments: positive(options.maxFragments, DEFAULT_MAX_FRAGMENTS, 'maxFragments'),
+      maxMessageSize: this.maxMessageSize,
+    });
     this.decoder = new FrameDecoder({
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
       role: options.role,
@@ -147,10 +169,51 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     return this.decoder.bufferedAmount;
   }
 
+  /**
+   * Bytes of received messages handed to an asynchronous extension (permessage-deflate) and not
+   * decoded yet. The layer above counts them with the messages it holds, to pause reading.
+   */
+  get decodeBacklog(): number {
+    return this.inbox?.backlog ?? 0;
+  }
+
   /** Feeds bytes received from the peer. Takes ownership of `chunk` (payloads are unmasked in place). */
   receive(chunk: Uint8Array): void {
     if (this.currentState === 'closed') return;
+    this.pongsThisChunk = 0;
     this.decoder.push(chunk);
+    this.readFrames();
+    if (this.latePong !== null) this.answerLatePing();
+  }
+
+  /**
+   * Holds (true) or releases decoding by asynchronous extensions: while held, a received message
+   * that needs one waits undecoded, so that the application taking messages slowly bounds how
+   * much decoded output exists. Core holds it as long as `receiveHighWaterMark` is exceeded.
+   */
+  holdDecoding(held: boolean): void {
+    this.inbox?.hold(held);
+  }
+
+  /** Reports that the transport ended (EOF, reset). Before a completed close this is 1006 (§7.1.5). */
+  transportClosed(): void {
+    if (this.currentState === 'closed') {
+      // The peer is gone: messages still waiting to be decoded would be work for no one.
+      if (this.inbox !== null && !this.inbox.idle) this.cancelDecodes();
+      return;
+    }
+    this.finish({ type: 'close', code: 1006, reason: '', wasClean: false, initiator: 'failure' });
+  }
+
+  /**
+   * Fails the connection for a limit the layer above enforces (§7.1.7), as for a protocol error:
+   * a `protocol-error` event, a Close frame with `error.closeCode`, then `close`.
+   */
+  abort(error: ProtocolError): void {
+    this.fail(error);
+  }
+
+  private readFrames(): void {
     // handleFrame() may close the engine; re-read the state on every frame.
     while ((this.currentState as EngineState) !== 'closed') {
       this.decoder.messageRemaining = this.maxMessageSize - this.assembler.size;
@@ -161,10 +224,10 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     }
   }
 
-  /** Reports that the transport ended (EOF, reset). Before a completed close this is 1006 (§7.1.5). */
-  transportClosed(): void {
-    if (this.currentState === 'closed') return;
-    this.finish({ type: 'close', code: 1006, reason: '', wasClean: false, initiator: 'failure' });
+  private answerLatePing(): void {
+    const payload = this.latePong!;
+    this.latePong = null;
+    if (!this.outbound.closeSent && this.currentState !== 'closed') this.outbound.control(Opcode.Pong, payload, undefined);
   }
 
   /**
@@ -278,7 +341,13 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     if (frame.opcode === Opcode.Ping) {
       this.emit({ type: 'ping', data: frame.payload });
       // §5.5.2: answer with a Pong carrying the same data; not once our Close is sent.
-      if (this.options.autoPong !== false && !this.outbound.closeSent) this.outbound.control(Opcode.Pong, frame.payload, undefined);
+      if (this.options.autoPong === false || this.outbound.closeSent) return;
+      if (this.pongsThisChunk < PONGS_PER_CHUNK) {
+        this.pongsThisChunk++;
+        this.outbound.control(Opcode.Pong, frame.payload, undefined);
+      } else {
+        this.latePong = frame.payload;
+      }
       return;
     }
     if (frame.opcode === Opcode.Pong) return this.emit({ type: 'pong', data: frame.payload });
@@ -287,6 +356,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.assembler.reset();
     const initiator = this.outbound.closeSent ? 'local' : 'remote';
     if (!this.outbound.closeSent) {
+      if (this.latePong !== null) this.answerLatePing();
       // §5.5.1: answer a Close with a Close, echoing the status code.
       this.outbound.closeInOrder(status.code === 1005 ? new Uint8Array(0) : encodeClosePayload(status.code), undefined);
     }
@@ -306,46 +376,64 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     }
   }
 
-  /** Runs the extensions' decoders (last negotiated first, §9.1) and delivers in order. */
+  /**
+   * Runs the extensions' decoders (last negotiated first, §9.1) and delivers in order. A decode
+   * that answers with a promise goes through the inbound queue: one at a time, later events
+   * behind it, and not while the layer above holds decoding.
+   */
   private decodeTransformed(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, rsv: RsvBits): void {
+    const inbox = this.inbox;
+    if (inbox === null || inbox.free) {
+      // The common case, nothing queued: a synchronous decode delivers at once, with no queue.
+      const result = this.startDecode(opcode, payload, rsv);
+      if (!(result instanceof Promise)) return result();
+      (this.inbox ??= new InboundQueue()).decode({ bytes: payload.length, start: () => result });
+      return;
+    }
+    inbox.decode({ bytes: payload.length, start: () => this.startDecode(opcode, payload, rsv) });
+  }
+
+  /** Starts decoding; returns what delivers the outcome, or a promise of it (never rejected). */
+  private startDecode(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, rsv: RsvBits): (() => void) | Promise<() => void> {
     let result: Uint8Array | Promise<Uint8Array>;
     try {
       result = decodeWith(this.extensions, payload, rsv, opcode, this.maxMessageSize);
     } catch (error) {
-      return this.fail(extensionError(error));
+      return () => this.fail(extensionError(error));
     }
-    const complete = (data: Uint8Array): void => {
-      if (data.length > this.maxMessageSize) return this.fail(new ProtocolError('WK_ERR_MESSAGE_TOO_LARGE', 'decoded message exceeds maxMessageSize'));
-      if (opcode === Opcode.Binary) return this.emit({ type: 'binary', data });
+    if (!(result instanceof Promise)) return () => this.completeDecode(opcode, result);
+    return result.then(
+      (data) => () => this.completeDecode(opcode, data),
+      (error: unknown) => () => this.fail(extensionError(error)),
+    );
+  }
+
+  private completeDecode(opcode: typeof Opcode.Text | typeof Opcode.Binary, data: Uint8Array): void {
+    if (data.length > this.maxMessageSize) return this.fail(new ProtocolError('WK_ERR_MESSAGE_TOO_LARGE', 'decoded message exceeds maxMessageSize'));
+    if (opcode === Opcode.Binary) this.emit({ type: 'binary', data });
+    else {
       const text = this.assembler.decodeText(data);
       if (text instanceof ProtocolError) return this.fail(text);
       this.emit({ type: 'text', data: text });
-    };
-    if (!(result instanceof Promise)) return complete(result);
-    const slot: Slot = { ready: false, run: null };
-    (this.inbox ??= []).push(slot);
-    result.then(
-      (data) => (slot.run = () => complete(data)),
-      (error: unknown) => (slot.run = () => this.fail(extensionError(error))),
-    ).finally(() => {
-      slot.ready = true;
-      this.flushInbox();
-    });
+    }
+    if (this.disposeWhenIdle && !this.inbox!.busy) this.disposeExtensions();
   }
 
   private emit(event: EngineEvent): void {
-    if (this.inbox === null || this.inbox.length === 0 || this.flushing) this.options.onEvent(event);
-    else this.inbox.push({ ready: true, run: () => this.options.onEvent(event) });
+    const inbox = this.inbox;
+    if (inbox === null || inbox.passThrough) this.options.onEvent(event);
+    else inbox.event(() => this.options.onEvent(event));
   }
 
-  private flushInbox(): void {
-    this.flushing = true;
-    try {
-      const inbox = this.inbox!;
-      while (inbox[0]?.ready === true) inbox.shift()!.run?.();
-    } finally {
-      this.flushing = false;
-    }
+  /** Drops the messages not decoded yet and frees the extensions at once (the connection failed or the peer left). */
+  private cancelDecodes(): void {
+    this.inbox?.cancel();
+    if (this.disposeWhenIdle) this.disposeExtensions();
+  }
+
+  private disposeExtensions(): void {
+    this.disposeWhenIdle = false;
+    for (const extension of this.extensions) extension.dispose?.();
   }
 
   /** An extension failed to encode an outgoing message. */
@@ -360,19 +448,30 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     // Reported even when the WebSocket already closed (an asynchronous decode that failed late):
     // the message is lost, and the caller must hear of it.
     this.emit({ type: 'protocol-error', error });
-    if (this.currentState === 'closed') return;
+    if (this.currentState === 'closed') {
+      if (this.disposeWhenIdle && !this.inbox!.busy) this.disposeExtensions();
+      return;
+    }
     const code = error.closeCode ?? 1002;
     this.outbound.closeNow(encodeClosePayload(code), undefined);
     this.finish({ type: 'close', code, reason: '', wasClean: false, initiator: 'failure' });
-    // Messages decoded after the violation are not delivered.
-    if (this.flushing) this.inbox!.length = 0;
   }
 
   private finish(event: EngineEvent & { type: 'close' }): void {
     this.currentState = 'closed';
     this.outbound.stop();
     this.assembler.reset();
-    for (const extension of this.extensions) extension.dispose?.();
+    this.latePong = null;
+    if (this.inbox === null || this.inbox.idle) this.disposeExtensions();
+    // A clean close: the messages received before the peer's Close are still decoded and
+    // delivered, then the close event; the extensions are disposed after the last of them.
+    else if (event.initiator !== 'failure') this.disposeWhenIdle = true;
+    // A failure, or the transport gone: messages decoded after it are not delivered, and no
+    // decode still queued runs (zlib work for a peer that is gone).
+    else {
+      this.inbox.cancel();
+      this.disposeExtensions();
+    }
     this.emit(event);
   }
 }

@@ -15,16 +15,35 @@ interface StreamDecoder {
   decode(input: Uint8Array, options: { stream: boolean }): string;
 }
 
+/**
+ * Default largest number of frames in one message: 16,384, as ws (its receiver fails a message
+ * with more fragments with 1008), so WireKit accepts every message ws accepts. A message
+ * split that finely is a 64 MiB file in 4 KiB frames; nobody fragments further in good faith,
+ * while each frame still costs a header to parse.
+ */
+export const DEFAULT_MAX_FRAGMENTS = 16_384;
+
+/** Options of a {@link MessageAssembler}. */
+export interface MessageAssemblerOptions {
+  /** Allocator for the buffer a fragmented message is joined in (see {@link Allocator}). */
+  readonly allocate?: Allocator;
+  /** Most frames one message may have; more fails with WK_ERR_TOO_MANY_FRAGMENTS (1008). Default {@link DEFAULT_MAX_FRAGMENTS}. */
+  readonly maxFragments?: number;
+  /** The message limit the caller enforces: the join buffer never grows past it. Default unbounded. */
+  readonly maxMessageSize?: number;
+}
+
 interface Assembly {
   readonly opcode: typeof Opcode.Text | typeof Opcode.Binary;
   readonly rsv: RsvBits;
   /** The first frame set an extension's RSV bit: UTF-8 is checked after the extension decodes. */
   readonly transformed: boolean;
-  readonly fragments: Uint8Array[];
-  readonly textParts: string[];
   /** Streaming decoder of a fragmented text message, so that a code point may span fragments; null otherwise. */
   readonly decoder: StreamDecoder | null;
+  /** The payload so far, in `bytes[0, size)`: one buffer that grows, never one object per fragment. */
+  bytes: Uint8Array;
   size: number;
+  fragments: number;
 }
 
 /**
@@ -32,19 +51,31 @@ interface Assembly {
  * fresh state (WHATWG Encoding, decode() step 1), so nothing carries over between callers.
  */
 const wholeDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const EMPTY = new Uint8Array(0);
 
 /**
  * Joins data frames into messages (RFC 6455 §5.4) and validates text incrementally: each
  * fragment is run through a streaming, fatal UTF-8 decoder as it arrives, so invalid bytes
  * fail the connection at once (fail fast, §8.1), even when a code point spans fragments.
- * The streaming decoder exists only while a fragmented text message is in progress, and whole
- * messages go through one shared decoder, so an idle connection holds no decoder at all.
+ *
+ * A fragmented message is copied into one buffer that doubles as it fills, so a fragment costs
+ * its bytes and nothing else: an empty continuation frame costs no memory at all, and a message
+ * of a million 1-byte fragments holds one buffer, not a million arrays. The number of fragments
+ * is bounded too (`maxFragments`), so a message that never ends cannot keep a connection busy
+ * parsing headers. The streaming decoder exists only while a fragmented text message is in
+ * progress, and whole messages go through one shared decoder, so an idle connection holds none.
  */
 export class MessageAssembler {
   private assembly: Assembly | null = null;
+  private readonly large: Allocator | undefined;
+  private readonly maxFragments: number;
+  private readonly maxMessageSize: number;
 
-  /** @param large allocator for joined fragments (see {@link Allocator}). */
-  constructor(private readonly large?: Allocator) {}
+  constructor(options: MessageAssemblerOptions = {}) {
+    this.large = options.allocate;
+    this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
+    this.maxMessageSize = options.maxMessageSize ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Bytes of the message in progress. */
   get size(): number {
@@ -71,6 +102,10 @@ export class MessageAssembler {
       if (assembly === null) return new ProtocolError('WK_ERR_UNEXPECTED_CONTINUATION', 'continuation frame with no message in progress');
       // RFC 7692 §6 (and the general extension model): RSV bits mark the first frame only.
       if (frame.rsv1 || frame.rsv2 || frame.rsv3) return new ProtocolError('WK_ERR_RESERVED_BITS', 'RSV bit set on a continuation frame');
+      if (++assembly.fragments > this.maxFragments) {
+        this.assembly = null;
+        return new ProtocolError('WK_ERR_TOO_MANY_FRAGMENTS', `a message of more than ${this.maxFragments} fragments`);
+      }
     } else {
       if (assembly !== null) return new ProtocolError('WK_ERR_EXPECTED_CONTINUATION', 'new data frame while a fragmented message is in progress');
       const opcode = frame.opcode === Opcode.Text ? Opcode.Text : Opcode.Binary;
@@ -78,25 +113,26 @@ export class MessageAssembler {
       const transformed = frame.rsv1 || frame.rsv2 || frame.rsv3;
       if (frame.fin) return this.single(opcode, rsv, transformed, frame.payload);
       const decoder = opcode === Opcode.Text && !transformed ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : null;
-      assembly = { opcode, rsv, transformed, fragments: [], textParts: [], decoder, size: 0 };
+      assembly = { opcode, rsv, transformed, decoder, bytes: EMPTY, size: 0, fragments: 1 };
       this.assembly = assembly;
     }
-    assembly.size += frame.payload.length;
     if (assembly.decoder !== null) {
       try {
-        assembly.textParts.push(assembly.decoder.decode(frame.payload, { stream: !frame.fin }));
+        // Validation only: the text is decoded once, from the joined bytes, when the message ends.
+        assembly.decoder.decode(frame.payload, { stream: !frame.fin });
       } catch {
         this.assembly = null;
         return invalidUtf8();
       }
-    } else {
-      assembly.fragments.push(frame.payload);
     }
+    this.append(assembly, frame.payload);
     if (!frame.fin) return null;
     this.assembly = null;
-    if (assembly.transformed) return { kind: 'transformed', opcode: assembly.opcode, payload: concat(assembly.fragments, assembly.size, this.large), rsv: assembly.rsv };
-    if (assembly.opcode === Opcode.Text) return { kind: 'text', text: assembly.textParts.join(''), rsv: assembly.rsv };
-    return { kind: 'binary', payload: concat(assembly.fragments, assembly.size, this.large), rsv: assembly.rsv };
+    const payload = assembly.bytes.subarray(0, assembly.size);
+    if (assembly.transformed) return { kind: 'transformed', opcode: assembly.opcode, payload, rsv: assembly.rsv };
+    if (assembly.opcode === Opcode.Binary) return { kind: 'binary', payload, rsv: assembly.rsv };
+    // Already validated fragment by fragment; the whole decode cannot fail now.
+    return { kind: 'text', text: wholeDecoder.decode(payload), rsv: assembly.rsv };
   }
 
   /** Decodes a whole text payload strictly (after an extension's transform). */
@@ -106,6 +142,19 @@ export class MessageAssembler {
     } catch {
       return invalidUtf8();
     }
+  }
+
+  /** Copies a fragment's bytes behind the message's, doubling the buffer when it is full. */
+  private append(assembly: Assembly, payload: Uint8Array): void {
+    const needed = assembly.size + payload.length;
+    if (needed > assembly.bytes.length) {
+      // The engine has checked `needed` against maxMessageSize before the frame got here.
+      const grown = allocate(Math.max(needed, Math.min(Math.max(assembly.bytes.length * 2, 256), this.maxMessageSize)), this.large);
+      grown.set(assembly.bytes.subarray(0, assembly.size));
+      assembly.bytes = grown;
+    }
+    assembly.bytes.set(payload, assembly.size);
+    assembly.size = needed;
   }
 
   private single(opcode: typeof Opcode.Text | typeof Opcode.Binary, rsv: RsvBits, transformed: boolean, payload: Uint8Array): RawMessage | ProtocolError {

@@ -24,6 +24,6 @@ describe('protocolErrorCodes', () => {
 
   it.each(Object.entries(protocolErrorCodes))('%s has a description and a valid close code', (_code, entry) => {
     expect(entry.description.length).toBeGreaterThan(10);
-    if (entry.closeCode !== null) expect([1002, 1007, 1009, 1011]).toContain(entry.closeCode);
+    if (entry.closeCode !== null) expect([1002, 1007, 1008, 1009, 1011]).toContain(entry.closeCode);
   });
 });

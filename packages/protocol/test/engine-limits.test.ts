@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { encodeFrame, MessageAssembler, Opcode, ProtocolError, type EngineEvent, type Extension, type Frame } from '../src/index.js';
+import { closeCodeOf, framesWritten, random, recorded } from './support/engine-pair.js';
+
+const NO_RSV = { rsv1: false, rsv2: false, rsv3: false };
+
+/** Frames as a client sends them (masked), joined into one chunk. */
+function clientBytes(frames: Array<{ opcode: number; payload: Uint8Array; fin: boolean; rsv1?: boolean }>): Uint8Array {
+  const parts = frames.flatMap((f) => encodeFrame({ opcode: f.opcode, payload: f.payload, fin: f.fin, rsv: { ...NO_RSV, rsv1: f.rsv1 ?? false }, mask: random(4) }));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function frame(opcode: number, payload: Uint8Array, fin: boolean): Frame {
+  return { opcode, payload, fin, ...NO_RSV };
+}
+
+function errorOf(events: EngineEvent[]): ProtocolError | undefined {
+  return events.find((e): e is EngineEvent & { type: 'protocol-error' } => e.type === 'protocol-error')?.error;
+}
+
+describe('Engine limits on what a peer sends', () => {
+  describe('fragments', () => {
+    it('fails a message of more than 16,384 fragments by default with 1008 (WK_ERR_TOO_MANY_FRAGMENTS, as ws)', () => {
+      const { engine, events, writes } = recorded('server');
+      const empty = new Uint8Array(0);
+      engine.receive(clientBytes([{ opcode: Opcode.Binary, payload: empty, fin: false }]));
+      const continuation = clientBytes([{ opcode: Opcode.Continuation, payload: empty, fin: false }]);
+      for (let i = 0; i < 16_383; i++) engine.receive(continuation.slice());
+      expect(errorOf(events)).toBeUndefined();
+      engine.receive(continuation.slice());
+      expect(errorOf(events)).toMatchObject({ code: 'WK_ERR_TOO_MANY_FRAGMENTS', closeCode: 1008 });
+      const sent = framesWritten(writes, 'server');
+      expect(closeCodeOf(sent.at(-1)!)).toBe(1008);
+      expect(events.at(-1)).toMatchObject({ type: 'close', code: 1008, initiator: 'failure' });
+    });
+
+    it('takes its limit from maxFragments', () => {
+      const { engine, events } = recorded('server', { maxFragments: 3 });
+      const a = new Uint8Array([0x61]);
+      engine.receive(clientBytes([{ opcode: Opcode.Text, payload: a, fin: false }, { opcode: Opcode.Continuation, payload: a, fin: false }, { opcode: Opcode.Continuation, payload: a, fin: true }]));
+      expect(events[0]).toEqual({ type: 'text', data: 'aaa' });
+      engine.receive(clientBytes([{ opcode: Opcode.Text, payload: a, fin: false }, { opcode: Opcode.Continuation, payload: a, fin: false }, { opcode: Opcode.Continuation, payload: a, fin: false }, { opcode: Opcode.Continuation, payload: a, fin: true }]));
+      expect(errorOf(events)).toMatchObject({ code: 'WK_ERR_TOO_MANY_FRAGMENTS' });
+    });
+
+    it('refuses a maxFragments that is not positive', () => {
+      expect(() => recorded('server', { maxFragments: 0 })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+    });
+
+    it('joins 1-byte fragments into one buffer, binary and text, split code points included', () => {
+      const bytes = new TextEncoder().encode('h€llo wörld');
+      const binary = new MessageAssembler();
+      const text = new MessageAssembler();
+      for (let i = 0; i < bytes.length; i++) {
+        const last = i === bytes.length - 1;
+        const b = binary.add(frame(i === 0 ? Opcode.Binary : Opcode.Continuation, bytes.subarray(i, i + 1), last));
+        const t = text.add(frame(i === 0 ? Opcode.Text : Opcode.Continuation, bytes.subarray(i, i + 1), last));
+        if (!last) {
+          expect(b).toBeNull();
+          expect(t).toBeNull();
+        } else {
+          expect(b).toMatchObject({ kind: 'binary' });
+          expect(Array.from((b as { payload: Uint8Array }).payload)).toEqual(Array.from(bytes));
+          expect(t).toMatchObject({ kind: 'text', text: 'h€llo wörld' });
+        }
+      }
+    });
+
+    it('counts empty continuation frames against maxFragments, not as bytes held (they hold none)', () => {
+      const assembler = new MessageAssembler({ maxFragments: 100_000 });
+      expect(assembler.add(frame(Opcode.Binary, new Uint8Array(0), false))).toBeNull();
+      for (let i = 0; i < 99_998; i++) assembler.add(frame(Opcode.Continuation, new Uint8Array(0), false));
+      expect(assembler.size).toBe(0);
+      expect(assembler.add(frame(Opcode.Continuation, Uint8Array.of(7), true))).toMatchObject({ kind: 'binary', payload: Uint8Array.of(7) });
+    });
+
+    it('never grows the join buffer past maxMessageSize', () => {
+      const allocations: number[] = [];
+      const assembler = new MessageAssembler({ maxMessageSize: 5000, allocate: (n) => (allocations.push(n), new Uint8Array(n)) });
+      assembler.add(frame(Opcode.Binary, new Uint8Array(4097), false));
+      assembler.add(frame(Opcode.Continuation, new Uint8Array(800), true));
+      expect(Math.max(...allocations)).toBeLessThanOrEqual(5000);
+    });
+  });
+
+  describe('automatic pongs', () => {
+    it('answers at most 16 pings of one chunk one by one, then only the last (RFC 6455 §5.5.3)', () => {
+      const { engine, events, writes } = recorded('server');
+      const pings = Array.from({ length: 100 }, (_, i) => ({ opcode: Opcode.Ping, payload: Uint8Array.of(i), fin: true }));
+      engine.receive(clientBytes(pings));
+      expect(events.filter((e) => e.type === 'ping')).toHaveLength(100);
+      const pongs = framesWritten(writes, 'server').filter((f) => f.opcode === Opcode.Pong);
+      expect(pongs.map((p) => p.payload[0])).toEqual([...Array.from({ length: 16 }, (_, i) => i), 99]);
+    });
+
+    it('answers every ping of separate chunks', () => {
+      const { engine, writes } = recorded('server');
+      for (let i = 0; i < 40; i++) engine.receive(clientBytes([{ opcode: Opcode.Ping, payload: Uint8Array.of(i), fin: true }]));
+      expect(framesWritten(writes, 'server').filter((f) => f.opcode === Opcode.Pong)).toHaveLength(40);
+    });
+
+    it('answers the last ping before echoing a Close that follows it in the same chunk', () => {
+      const { engine, writes } = recorded('server');
+      const pings = Array.from({ length: 20 }, (_, i) => ({ opcode: Opcode.Ping, payload: Uint8Array.of(i), fin: true }));
+      engine.receive(clientBytes([...pings, { opcode: Opcode.Close, payload: Uint8Array.of(0x03, 0xe8), fin: true }]));
+      const sent = framesWritten(writes, 'server');
+      expect(sent.map((f) => f.opcode).slice(-2)).toEqual([Opcode.Pong, Opcode.Close]);
+      expect(sent.at(-2)!.payload[0]).toBe(19);
+    });
+  });
+
+  describe('abort()', () => {
+    it('fails the connection with the error of a limit enforced above the engine (WK_ERR_OUTPUT_BACKLOG, 1008)', () => {
+      const { engine, events, writes } = recorded('server');
+      engine.abort(new ProtocolError('WK_ERR_OUTPUT_BACKLOG', 'the peer does not read'));
+      expect(errorOf(events)).toMatchObject({ code: 'WK_ERR_OUTPUT_BACKLOG', closeCode: 1008 });
+      expect(closeCodeOf(framesWritten(writes, 'server').at(-1)!)).toBe(1008);
+      expect(engine.state).toBe('closed');
+    });
+  });
+
+  describe('asynchronous decodes', () => {
+    /** An extension whose decodes finish when the test says so. */
+    function manualExtension() {
+      const started: Array<{ payload: Uint8Array; finish: () => void }> = [];
+      let disposed = false;
+      const extension: Extension = {
+        name: 'x-manual',
+        rsv: { rsv1: true, rsv2: false, rsv3: false },
+        decode: (payload) => new Promise<Uint8Array>((resolve) => started.push({ payload, finish: () => resolve(payload) })),
+        encode: (payload) => ({ payload, rsv: NO_RSV }),
+        dispose: () => void (disposed = true),
+      };
+      return { extension, started, disposed: () => disposed };
+    }
+    const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+    it('decodes one message at a time, counts the bytes waiting in decodeBacklog, and starts none while held', async () => {
+      const manual = manualExtension();
+      const { engine, events } = recorded('server', { extensions: [manual.extension] });
+      const message = (n: number) => ({ opcode: Opcode.Binary, payload: new Uint8Array(n), fin: true, rsv1: true });
+      engine.receive(clientBytes([message(10), message(20), { opcode: Opcode.Ping, payload: Uint8Array.of(1), fin: true }, message(30)]));
+      expect(manual.started).toHaveLength(1);
+      expect(engine.decodeBacklog).toBe(60);
+      engine.holdDecoding(true);
+      manual.started[0]!.finish();
+      await flush();
+      expect(events.map((e) => e.type)).toEqual(['binary']);
+      expect(manual.started).toHaveLength(1);
+      expect(engine.decodeBacklog).toBe(50);
+      engine.holdDecoding(false);
+      manual.started[1]!.finish();
+      await flush();
+      manual.started[2]!.finish();
+      await flush();
+      expect(events.map((e) => (e.type === 'binary' ? e.data.length : e.type))).toEqual([10, 20, 'ping', 30]);
+      expect(engine.decodeBacklog).toBe(0);
+    });
+
+    it('drops the decodes still queued when the transport ends: nothing is delivered after close, the extension is disposed at once', async () => {
+      const manual = manualExtension();
+      const { engine, events } = recorded('server', { extensions: [manual.extension] });
+      const message = { opcode: Opcode.Binary, payload: new Uint8Array(8), fin: true, rsv1: true };
+      engine.receive(clientBytes([message, message, message]));
+      engine.transportClosed();
+      expect(manual.disposed()).toBe(true);
+      expect(events.map((e) => e.type)).toEqual(['close']);
+      manual.started[0]!.finish();
+      await flush();
+      expect(manual.started).toHaveLength(1);
+      expect(events.map((e) => e.type)).toEqual(['close']);
+      expect(engine.decodeBacklog).toBe(0);
+    });
+
+    it('delivers the messages before a clean Close, then the close, and disposes of the extension after the last', async () => {
+      const manual = manualExtension();
+      const { engine, events } = recorded('server', { extensions: [manual.extension] });
+      const message = { opcode: Opcode.Binary, payload: new Uint8Array(8), fin: true, rsv1: true };
+      engine.receive(clientBytes([message, message, { opcode: Opcode.Close, payload: Uint8Array.of(0x03, 0xe8), fin: true }]));
+      expect(manual.disposed()).toBe(false);
+      manual.started[0]!.finish();
+      await flush();
+      manual.started[1]!.finish();
+      await flush();
+      expect(events.map((e) => e.type)).toEqual(['binary', 'binary', 'close']);
+      expect(manual.disposed()).toBe(true);
+    });
+  });
+});
