@@ -35,8 +35,8 @@ export interface WsConnectOptions extends ConnectOptions {
 }
 
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
-/** 64 MiB, core's engine default, so that every transport refuses the same messages. */
-const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+/** 100 MiB, core's engine default, so that every transport refuses the same messages. */
+const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
 /** A variable specifier, so that bundlers leave `ws` out of browser, Deno and Bun bundles. */
 const WS_MODULE = 'ws';
 
@@ -112,7 +112,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 /**
  * WireKit's common factory on the `ws` client (Node): a {@link WsConnection} once the server
  * accepted the upgrade. It honours protocols, headers, origin, connectTimeout (connect + TLS +
- * handshake), closeTimeout, maxMessageSize (ws's maxPayload; default 64 MiB, as the engine),
+ * handshake), closeTimeout, maxMessageSize (ws's maxPayload; default 100 MiB, as the engine),
  * autoPong, signal and tls (ca, servername, rejectUnauthorized, and verifyPeer, run when TLS is
  * up and before the upgrade request and its headers are sent). Failures reject with a
  * WireKitError: WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns), WK_ERR_TLS (tls),

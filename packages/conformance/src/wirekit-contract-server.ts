@@ -43,7 +43,7 @@ interface ServerModule {
  * server's source too; the shape used is {@link ServerModule}. Listed in dependencies.
  */
 const SERVER_PACKAGE = '@wirekit/server';
-const SERVER_MAX_MESSAGE = 64 * 1024 * 1024;
+const SERVER_MAX_MESSAGE = 100 * 1024 * 1024;
 const FORBIDDEN_STATUS = 403;
 
 /**

@@ -9,7 +9,7 @@ import { MessageLog, PeerDirectory, selectProtocol, type ContractServer, type Pe
  * Largest message the contract servers accept: above the suite's 16 MiB echo, and the engine's
  * own default, so the server is never the side that limits.
  */
-const SERVER_MAX_PAYLOAD = 64 * 1024 * 1024;
+const SERVER_MAX_PAYLOAD = 100 * 1024 * 1024;
 const FORBIDDEN_STATUS = 403;
 
 /**

@@ -25,11 +25,11 @@ export function rejected<T>(error: WireKitError): Promise<T> {
 export const DEFAULT_RECEIVE_HIGH_WATER_MARK = 1024 * 1024;
 
 /**
- * Bytes handed to send() and not yet written beyond which a send is refused: 64 MiB, the
+ * Bytes handed to send() and not yet written beyond which a send is refused: 100 MiB, the
  * default largest message a WireKit peer accepts, so that any such message can be queued while
  * a sender that outruns its peer cannot grow memory without bound.
  */
-export const DEFAULT_MAX_BUFFERED_AMOUNT = 64 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_AMOUNT = 100 * 1024 * 1024;
 
 /** Bits of BaseConnection's `flags`. */
 const DRAIN_SCHEDULED = 1;
@@ -39,19 +39,25 @@ const DRAINING = 2;
 const READING_PAUSED = 4;
 /** Reading never pauses any more (closing: the peer's Close must be seen). */
 const NO_FLOW_CONTROL = 8;
+/** Output the connection wrote on its own is not draining: reading pauses (see outputBlocked). */
+const OUTPUT_BLOCKED = 16;
+/** Asynchronous decoding (permessage-deflate) is held: decoded messages are over receiveHighWaterMark. */
+const DECODING_HELD = 32;
 
 /** The memory limits of a connection; see the README's *Limits*. */
 export interface ConnectionLimits {
   /**
    * Bytes of received messages nobody has taken (no `message` listener, no receive() pending)
    * beyond which the connection stops reading its transport, so that TCP slows the sender down;
-   * it reads again once they are down to half. Default 1 MiB.
+   * it reads again once they are down to half. Messages received and still waiting to be
+   * decoded by an extension (permessage-deflate) count too, and no further one is decoded while
+   * decoded messages alone are over it. Default 1 MiB.
    */
   readonly receiveHighWaterMark?: number;
   /**
    * Largest `bufferedAmount`: a send that would go beyond it rejects with WK_ERR_BUFFER_FULL
    * (nothing of it is sent), unless nothing is buffered, so that one message larger than the
-   * limit can still go. Default 64 MiB.
+   * limit can still go. Default 100 MiB.
    */
   readonly maxBufferedAmount?: number;
 }
@@ -128,13 +134,21 @@ export abstract class BaseConnection implements Connection {
   /** Stop reading the transport (too many received messages are waiting for a consumer). */
   protected abstract pauseReading(): void;
   protected abstract resumeReading(): void;
+  /** Hold (true) or release asynchronous decoding of received messages; nothing to do without any. */
+  protected holdDecoding(_held: boolean): void {}
+
+  /** Bytes received and not yet decoded into messages (an extension's backlog); 0 unless a subclass has one. */
+  protected get inputBacklog(): number {
+    return 0;
+  }
 
   /**
-   * Received messages not taken yet: held for a first consumer, or queued for receive(). Text
-   * counts its UTF-16 code units. Reading pauses above `receiveHighWaterMark`.
+   * Received messages not taken yet: held for a first consumer, queued for receive(), or still
+   * to be decoded by an extension. Text counts its UTF-16 code units. Reading pauses above
+   * `receiveHighWaterMark`.
    */
   get queuedAmount(): number {
-    return this.heldBytes + (this.pullQueue?.bytes ?? 0);
+    return this.heldBytes + (this.pullQueue?.bytes ?? 0) + this.inputBacklog;
   }
 
   /** One-shot pull of the next message; rejects WK_ERR_CLOSED once closed and nothing is queued. */
@@ -193,6 +207,17 @@ export abstract class BaseConnection implements Connection {
     this.updateFlow();
   }
 
+  /**
+   * Output the connection wrote on its own (pongs) is (true) or is no longer (false) backed up:
+   * reading pauses meanwhile, so that a peer that sends pings and does not read finds its own
+   * TCP buffers full instead of growing ours.
+   */
+  protected outputBlocked(blocked: boolean): void {
+    if (blocked) this.flags |= OUTPUT_BLOCKED;
+    else this.flags &= ~OUTPUT_BLOCKED;
+    this.updateFlow();
+  }
+
   protected reportError(error: WireKitError): void {
     this.emitter.emit('error', error);
   }
@@ -248,16 +273,30 @@ export abstract class BaseConnection implements Connection {
     this.updateFlow();
   }
 
-  private updateFlow(): void {
-    const queued = this.queuedAmount;
-    const paused = (this.flags & READING_PAUSED) !== 0;
-    const flowControl = (this.flags & NO_FLOW_CONTROL) === 0;
-    if (!paused && flowControl && queued > this.receiveHighWaterMark) {
+  /** Pauses or resumes reading, and holds or releases decoding, after anything they depend on changed. */
+  protected updateFlow(): void {
+    const flags = this.flags;
+    const messages = this.heldBytes + (this.pullQueue?.bytes ?? 0);
+    const queued = messages + this.inputBacklog;
+    const paused = (flags & READING_PAUSED) !== 0;
+    const flowControl = (flags & NO_FLOW_CONTROL) === 0;
+    const mark = this.receiveHighWaterMark;
+    if (!paused && flowControl && (queued > mark || (flags & OUTPUT_BLOCKED) !== 0)) {
       this.flags |= READING_PAUSED;
       this.pauseReading();
-    } else if (paused && (!flowControl || queued <= this.receiveHighWaterMark / 2)) {
+    } else if (paused && (!flowControl || (queued <= mark / 2 && (flags & OUTPUT_BLOCKED) === 0))) {
       this.flags &= ~READING_PAUSED;
       this.resumeReading();
+    }
+    // Decoding waits for the decoded messages to be taken, closing or not: what it would
+    // produce is bounded by what was read, which can inflate a thousandfold.
+    const held = (flags & DECODING_HELD) !== 0;
+    if (!held && messages > mark) {
+      this.flags |= DECODING_HELD;
+      this.holdDecoding(true);
+    } else if (held && messages <= mark / 2) {
+      this.flags &= ~DECODING_HELD;
+      this.holdDecoding(false);
     }
   }
 }

@@ -82,7 +82,7 @@ export interface ConnectOptions {
   readonly connectTimeout?: number;
   /** ms to wait for the peer's Close (and the server's TCP close) before giving up. Default 5 000. */
   readonly closeTimeout?: number;
-  /** Largest message received; default as the engine (64 MiB). */
+  /** Largest message received; default as the engine (100 MiB). */
   readonly maxMessageSize?: number;
   /** Answer pings automatically; default true. */
   readonly autoPong?: boolean;

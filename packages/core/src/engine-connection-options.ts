@@ -6,6 +6,19 @@ import type { CloseInfo } from './connection.js';
 import type { EngineConnection } from './engine-connection.js';
 import type { WireKitError } from './wirekit-error.js';
 
+/**
+ * Bytes of frames the engine wrote on its own (pongs, Close) and the OS has not taken, past
+ * which reading pauses until they are down to half: 16 KiB, over a hundred pongs, which a
+ * peer that reads its socket never leaves unread.
+ */
+export const OWN_OUTPUT_HIGH_WATER = 16 * 1024;
+/**
+ * Default `maxControlBacklog`: 1 MiB. Reading pauses long before (see OWN_OUTPUT_HIGH_WATER) and the
+ * engine answers at most 17 pings per chunk read, so over a socket this is never reached; it
+ * bounds a channel that keeps delivering while paused, where pausing alone would not.
+ */
+export const DEFAULT_MAX_CONTROL_BACKLOG = 1024 * 1024;
+
 /** What the opening handshake settled: the subprotocol, the extensions, and bytes that followed it. */
 export interface AcceptedHandshake {
   readonly protocol: string;
@@ -32,8 +45,17 @@ export interface EngineConnectionOptions extends ConnectionLimits {
   readonly url: string;
   /** Masking keys; required for clients (RFC 6455 §5.3). */
   readonly random?: (length: number) => Uint8Array;
-  /** Largest message received; defaults to the engine's 64 MiB. */
+  /** Largest message received; defaults to the engine's 100 MiB (ws's maxPayload). */
   readonly maxMessageSize?: number;
+  /** Most frames one received message may have; defaults to the engine's 16,384 (as ws). Past it: 1008, WK_ERR_TOO_MANY_FRAGMENTS. */
+  readonly maxFragments?: number;
+  /**
+   * Bytes of frames the engine wrote on its own (pongs, Close) not yet handed to the OS past
+   * which the connection fails with 1008 (WK_ERR_OUTPUT_BACKLOG). Defaults to 1 MiB: reading
+   * pauses at 16 KiB of them already, so only a channel that keeps delivering while paused gets
+   * here, and pausing alone would not bound it.
+   */
+  readonly maxControlBacklog?: number;
   /** Answer pings automatically. Defaults to true because RFC 6455 §5.5.2 requires the answer. */
   readonly autoPong?: boolean;
   /**

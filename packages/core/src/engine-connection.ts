@@ -2,6 +2,7 @@ import {
   assertNever,
   encodeClosePayload,
   Engine,
+  ProtocolError,
   WireKitUsageError,
   type Allocator,
   type EngineEvent,
@@ -13,7 +14,7 @@ import type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Message } from './connection.js';
 import { PingTracker } from './ping-tracker.js';
-import type { AcceptedHandshake, EngineConnectionOptions, PendingHandshake } from './engine-connection-options.js';
+import { DEFAULT_MAX_CONTROL_BACKLOG, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
 import { checkControlPayload, notOpen, plain, type SendTicket } from './send-ticket.js';
 import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
@@ -26,7 +27,6 @@ const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
 const NO_EXTENSION_LIST: readonly Extension[] = [];
 const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: NO_EXTENSION_LIST, extensionsHeader: '' };
-
 /**
  * The reusable {@link Connection}: the protocol `Engine` driven over a {@link ByteChannel}.
  * Every WebSocket transport of WireKit is this class over its own channel.
@@ -61,6 +61,9 @@ export class EngineConnection extends BaseConnection {
   /** What pending operations fail with when the connection ends, when close() was given one. */
   private ending: WireKitError | null = null;
   private channelClosed = false;
+  /** Bytes of frames the engine wrote on its own (pongs, Close) not yet handed to the OS. */
+  private ownOutput = 0;
+  private readonly maxControlBacklog: number;
   private readonly onClose: ((connection: EngineConnection, info: CloseInfo) => void) | null;
   private readonly port: InstanceType<typeof EngineConnection.Port>;
 
@@ -81,6 +84,8 @@ export class EngineConnection extends BaseConnection {
     this.clock = options.clock ?? systemClock;
     this.closeTimeout = closeTimeout;
     this.handshake = options.handshake ?? null;
+    this.maxControlBacklog = options.maxControlBacklog ?? DEFAULT_MAX_CONTROL_BACKLOG;
+    if (!(this.maxControlBacklog > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'maxControlBacklog must be a number of bytes > 0');
     this.onClose = options.onClose ?? null;
     this.port = new EngineConnection.Port(this, options);
     channel.bind(this.port);
@@ -97,6 +102,7 @@ export class EngineConnection extends BaseConnection {
     // connection's port has four fields instead of eight. All are set while constructing.
     declare readonly random?: (length: number) => Uint8Array;
     declare readonly maxMessageSize?: number;
+    declare readonly maxFragments?: number;
     declare readonly autoPong?: boolean;
     declare readonly fragmentSize?: number;
     declare readonly allocate?: Allocator;
@@ -107,9 +113,10 @@ export class EngineConnection extends BaseConnection {
       options: EngineConnectionOptions,
     ) {
       this.role = options.role;
-      const port = this as { -readonly [K in 'random' | 'maxMessageSize' | 'autoPong' | 'fragmentSize' | 'allocate']?: EngineConnectionOptions[K] };
+      const port = this as { -readonly [K in 'random' | 'maxMessageSize' | 'maxFragments' | 'autoPong' | 'fragmentSize' | 'allocate']?: EngineConnectionOptions[K] };
       if (options.random !== undefined) port.random = options.random;
       if (options.maxMessageSize !== undefined) port.maxMessageSize = options.maxMessageSize;
+      if (options.maxFragments !== undefined) port.maxFragments = options.maxFragments;
       if (options.autoPong !== undefined) port.autoPong = options.autoPong;
       if (options.fragmentSize !== undefined) port.fragmentSize = options.fragmentSize;
       if (options.allocate !== undefined) port.allocate = options.allocate;
@@ -155,7 +162,10 @@ export class EngineConnection extends BaseConnection {
     return this.negotiatedExtensions;
   }
 
-  /** Payload bytes handed to send()/sendPart() whose write has not completed. */
+  /**
+   * Payload bytes handed to send()/sendPart() whose write has not completed, plus the bytes of
+   * frames the engine wrote on its own (pongs, Close) not yet handed to the OS.
+   */
   get bufferedAmount(): number {
     return this.pendingBytes;
   }
@@ -302,9 +312,29 @@ export class EngineConnection extends BaseConnection {
   }
 
   private write(chunks: Uint8Array[], ticket: SendTicket | undefined): void {
-    this.channel.write(chunks, (error) => {
-      if (ticket !== undefined) this.settleTicket(ticket, error);
+    if (ticket === undefined) return this.writeOwn(chunks);
+    this.channel.write(chunks, (error) => this.settleTicket(ticket, error));
+  }
+
+  /**
+   * Writes a frame the engine sent on its own (a pong, a Close): counted in bufferedAmount like
+   * any output, and bounded. Past OWN_OUTPUT_HIGH_WATER reading pauses, so a peer that pings
+   * and does not read fills its own buffers; past `maxControlBacklog` (a channel that delivers
+   * while paused) the connection fails with 1008, WK_ERR_OUTPUT_BACKLOG.
+   */
+  private writeOwn(chunks: Uint8Array[]): void {
+    let size = 0;
+    for (const chunk of chunks) size += chunk.length;
+    this.ownOutput += size;
+    this.pendingBytes += size;
+    this.channel.write(chunks, () => {
+      this.ownOutput -= size;
+      this.pendingBytes -= size;
+      if (this.ownOutput <= OWN_OUTPUT_HIGH_WATER / 2) this.outputBlocked(false);
     });
+    if (this.ownOutput > this.maxControlBacklog) {
+      this.engine?.abort(new ProtocolError('WK_ERR_OUTPUT_BACKLOG', `${this.ownOutput} bytes of pongs and Close the peer does not read (maxControlBacklog ${this.maxControlBacklog})`));
+    } else if (this.ownOutput > OWN_OUTPUT_HIGH_WATER) this.outputBlocked(true);
   }
 
   private settleTicket(ticket: SendTicket, error?: unknown): void {
@@ -322,7 +352,13 @@ export class EngineConnection extends BaseConnection {
 
   private onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
-    if (this.engine !== null) return this.engine.receive(chunk);
+    const engine = this.engine;
+    if (engine !== null) {
+      engine.receive(chunk);
+      // Messages handed to an asynchronous extension count towards receiveHighWaterMark.
+      if (engine.decodeBacklog > 0) this.updateFlow();
+      return;
+    }
     if (this.handshake === null) {
       (this.early ??= []).push(chunk);
       return;
@@ -418,6 +454,14 @@ export class EngineConnection extends BaseConnection {
 
   protected pauseReading(): void {
     this.channel.pause();
+  }
+
+  protected override holdDecoding(held: boolean): void {
+    this.engine?.holdDecoding(held);
+  }
+
+  protected override get inputBacklog(): number {
+    return this.engine?.decodeBacklog ?? 0;
   }
 
   protected resumeReading(): void {

@@ -6,7 +6,7 @@ import { WireKitError } from './wirekit-error.js';
 /** Options of a {@link LengthPrefixFramer}. */
 export interface LengthPrefixFramerOptions {
   /**
-   * Largest message accepted, and sent. Defaults to 64 MiB, the same limit as a WebSocket
+   * Largest message accepted, and sent. Defaults to 100 MiB, the same limit as a WebSocket
    * message in WireKit: room for file-sized messages, while a peer cannot make a connection
    * buffer the 4 GiB a 32-bit prefix could announce.
    */
@@ -27,7 +27,7 @@ export class LengthPrefixFramer implements MessageFramer {
 
   /** @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a limit that is not an integer in 1…2³²−1. */
   constructor(options: LengthPrefixFramerOptions = {}) {
-    const max = options.maxMessageSize ?? 64 * 1024 * 1024;
+    const max = options.maxMessageSize ?? 100 * 1024 * 1024;
     if (!Number.isInteger(max) || max < 1 || max > 0xffffffff) {
       throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'maxMessageSize must be an integer between 1 and 2^32 - 1');
     }

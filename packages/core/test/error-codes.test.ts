@@ -26,7 +26,7 @@ describe('errorCodes', () => {
   it.each(Object.entries(errorCodes))('%s has a description, a domain and a valid close code', (_code, entry) => {
     expect(entry.description.length).toBeGreaterThan(10);
     expect(['posix', 'dns', 'tls', 'websocket', 'usage']).toContain(entry.domain);
-    if (entry.closeCode !== null) expect([1001, 1002, 1006, 1007, 1009, 1011]).toContain(entry.closeCode);
+    if (entry.closeCode !== null) expect([1001, 1002, 1006, 1007, 1008, 1009, 1011]).toContain(entry.closeCode);
   });
 
   it('contains every code of the protocol table with the same close code', () => {

@@ -26,7 +26,7 @@ class WebSocketOptions {
   autoReplyPing = true;
   /**
    * Largest message received, in bytes; a larger one fails the connection with 1009.
-   * `undefined` keeps the engine's default (64 MiB), the same for every WireKit transport.
+   * `undefined` keeps the engine's default (100 MiB), the same for every WireKit transport.
    */
   maximumMessageSize: number | undefined = undefined;
   /**

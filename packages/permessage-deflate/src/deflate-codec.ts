@@ -65,7 +65,11 @@ export class DeflateCodec {
     return run;
   }
 
-  /** Frees the streams once the jobs already asked for have finished; later jobs are refused. */
+  /**
+   * Frees the streams once the job running has finished. Jobs not started yet are refused when
+   * their turn comes, without touching zlib, and so are later ones: nothing is inflated for a
+   * connection that has ended.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -73,9 +77,10 @@ export class DeflateCodec {
   }
 
   private schedule(tail: Promise<unknown>, job: () => Promise<Uint8Array>): Promise<Uint8Array> {
-    if (this.disposed) return Promise.reject(new Error('permessage-deflate: the connection has ended'));
+    if (this.disposed) return Promise.reject(ended());
     this.pending++;
-    return tail.then(() => this.options.limiter.run(job)).finally(() => {
+    const guarded = (): Promise<Uint8Array> => (this.disposed ? Promise.reject(ended()) : job());
+    return tail.then(() => (this.disposed ? Promise.reject(ended()) : this.options.limiter.run(guarded, this))).finally(() => {
       if (--this.pending === 0 && this.disposed) this.release();
     });
   }
@@ -168,6 +173,10 @@ export class DeflateCodec {
       stream.flush(constants.Z_SYNC_FLUSH, () => settle(null));
     });
   }
+}
+
+function ended(): Error {
+  return new Error('permessage-deflate: the connection has ended');
 }
 
 /** A stream that never emits an unhandled 'error' (late errors after a job gave up on it are expected). */

@@ -47,3 +47,25 @@ describe('ZlibLimiter', () => {
     expect(limiter.running).toBe(0);
   });
 });
+
+describe('ZlibLimiter fairness', () => {
+  it('serves waiting jobs round-robin by owner, so one connection\'s backlog does not starve another', async () => {
+    const limiter = new ZlibLimiter(1);
+    const gate = deferred();
+    const order: string[] = [];
+    const busy = {};
+    const quiet = {};
+    const first = limiter.run(() => gate.promise, busy);
+    const runs = [
+      ...Array.from({ length: 5 }, (_, i) => limiter.run(async () => void order.push(`busy${i}`), busy)),
+      limiter.run(async () => void order.push('quiet0'), quiet),
+      limiter.run(async () => void order.push('quiet1'), quiet),
+    ];
+    expect(limiter.pending).toBe(7);
+    gate.resolve();
+    await Promise.all([first, ...runs]);
+    expect(order).toEqual(['busy0', 'quiet0', 'busy1', 'quiet1', 'busy2', 'busy3', 'busy4']);
+    expect(limiter.pending).toBe(0);
+    expect(limiter.running).toBe(0);
+  });
+});

@@ -137,7 +137,10 @@ export class Outbound<Tag> {
     this.encoding = true;
     encoded.then(
       (result) => this.writeFrames(opcode, result.payload, result.rsv, tag),
-      (error: unknown) => this.owner[OUTBOUND_FAILED](extensionError(error)),
+      (error: unknown) => {
+        // Once stopped the message is dropped anyway; an extension refusing work then is no failure.
+        if (!this.stopped) this.owner[OUTBOUND_FAILED](extensionError(error));
+      },
     ).finally(() => {
       this.encoding = false;
       const outbox = this.outbox;

@@ -62,11 +62,13 @@ export interface WireKitServerOptions {
    * The handshake timeout covers the time it takes.
    */
   readonly verifyClient?: (info: VerifyClientInfo) => VerifyClientResult | Promise<VerifyClientResult>;
-  /** Largest message a client may send. Defaults to the engine's (64 MiB), so a limit is defined once. */
+  /** Largest message a client may send. Defaults to the engine's (100 MiB, ws's maxPayload), so a limit is defined once. */
   readonly maxMessageSize?: number;
+  /** Most frames one message of a client may have. Defaults to the engine's (16,384, as ws); past it: 1008. */
+  readonly maxFragments?: number;
   /**
    * Per connection: the largest `bufferedAmount`; a send past it rejects with WK_ERR_BUFFER_FULL
-   * (broadcast lists that connection as failed). Defaults to core's (64 MiB), defined once; with
+   * (broadcast lists that connection as failed). Defaults to core's (100 MiB), defined once; with
    * many clients, set it lower, since it bounds what one slow client can cost.
    */
   readonly maxBufferedAmount?: number;
@@ -85,6 +87,7 @@ export interface WireKitServerOptions {
    * server, from the `upgrade` event otherwise — before its socket is destroyed. Defaults to
    * 10 000: plenty for a slow mobile link, while a slowloris client sending half a request holds
    * a socket for ten seconds at most. Node's own `headersTimeout` (60 s) is far too generous.
+   * A client still handshaking then is answered 408 Request Timeout and its socket closed, as ws does.
    */
   readonly handshakeTimeout?: number;
   /** ms each connection waits for the client's Close before destroying; defaults to core's (5 000). */

@@ -89,7 +89,7 @@ export class WireKitServer {
    * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a negative or non-numeric limit.
    */
   constructor(options: WireKitServerOptions = {}) {
-    for (const name of ['port', 'maxConnections', 'handshakeTimeout', 'closeTimeout', 'maxMessageSize'] as const) {
+    for (const name of ['port', 'maxConnections', 'handshakeTimeout', 'closeTimeout', 'maxMessageSize', 'maxFragments'] as const) {
       const value = options[name];
       if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) {
         throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a non-negative number`);
@@ -322,6 +322,7 @@ export class WireKitServer {
       clock: this.#clock,
       allocate: Buffer.allocUnsafe,
       ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...(options.maxFragments === undefined ? {} : { maxFragments: options.maxFragments }),
       ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
       ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
       ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
@@ -351,7 +352,8 @@ export class WireKitServer {
     if (this.#pending.has(socket)) return;
     const timer = this.#clock.setTimeout(() => {
       this.#pending.delete(socket);
-      socket.destroy();
+      // As ws and node:http do for a request that takes too long: say so, then close.
+      this.#abort(socket, rejectUpgrade(408));
     }, this.#handshakeTimeout);
     this.#pending.set(socket, timer);
     if (!socket.listeners('error').includes(ignorePeerError)) socket.on('error', ignorePeerError);

@@ -15,7 +15,7 @@ export interface AcceptWebSocketOptions {
    * descriptor for ever.
    */
   readonly handshakeTimeout?: number;
-  /** Largest message received; defaults to the engine's 64 MiB. */
+  /** Largest message received; defaults to the engine's 100 MiB. */
   readonly maxMessageSize?: number;
   readonly clock?: Clock;
 }

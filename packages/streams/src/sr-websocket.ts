@@ -28,7 +28,7 @@ export interface SRWebSocketOptions extends StreamPairOptions {
   /** TLS for wss: (SRSecurityPolicy's role): extra CA certificates, servername, a verifyPeer pinning hook. */
   readonly tls?: TlsOptions;
   readonly origin?: string;
-  /** Largest message received; default the engine's 64 MiB (SocketRocket caps frames at 256 MiB). */
+  /** Largest message received; default the engine's 100 MiB (SocketRocket caps frames at 256 MiB). */
   readonly maxMessageSize?: number;
   /** ms to wait for the server's Close; default core's 5 000. */
   readonly closeTimeout?: number;

@@ -15,8 +15,8 @@ export interface BrowserConnectInit {
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 /** ms to wait for the close event after close(), core's default: a far peer under load, not minutes. */
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
-/** Largest message received unless `maxMessageSize` says otherwise: the engine's 64 MiB, so limits match across transports. */
-const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+/** Largest message received unless `maxMessageSize` says otherwise: the engine's 100 MiB, so limits match across transports. */
+const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
 
 /**
  * A {@link ConnectionFactory} on a WHATWG `WebSocket` (browsers, and undici, Deno, Bun or `ws`

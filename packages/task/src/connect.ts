@@ -4,7 +4,7 @@ import { connect as framedConnect } from '@wirekit/framed';
 /**
  * WireKit's common factory on this package, in Node: the engine's `Connection` over `node:net`
  * or `node:tls`, opened by @wirekit/framed as URLSession sits on Network.framework. It honours
- * every `ConnectOptions` field. Its `maxMessageSize` keeps the engine's 64 MiB default, the
+ * every `ConnectOptions` field. Its `maxMessageSize` keeps the engine's 100 MiB default, the
  * limit every WireKit transport shares; the 1 MiB of {@link URLSessionWebSocketTask.maximumMessageSize}
  * is the Apple-style API's own default.
  *

@@ -10,7 +10,7 @@ import { adapterError, closedError, notOpen } from './ws-errors.js';
 
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
-const DEFAULT_MAX_MESSAGE = 64 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
 
 type Listener = (...args: never[]) => void;
 
