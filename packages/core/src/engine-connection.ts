@@ -51,8 +51,10 @@ export class EngineConnection extends BaseConnection {
   private engine: Engine<SendTicket> | null = null;
   private negotiatedProtocol = '';
   private negotiatedExtensions = '';
-  /** Bytes received while connecting with no handshake reader, for the engine; null while there are none. */
+  /** Bytes not run through the engine yet (no handshake reader, or held by {@link establish}); null while none. */
   private early: Uint8Array[] | null = null;
+  /** The clock timer that releases {@link early} bytes, or then fails a held violation; null when none is armed. */
+  private turnTimer: unknown = null;
   private pendingBytes = 0;
   /** How the WebSocket closed, from the engine; the connection is closed once the transport is too. */
   private engineClose: CloseInfo | null = null;
@@ -140,6 +142,11 @@ export class EngineConnection extends BaseConnection {
 
     drain(): void {}
 
+    /** On the prototype, not a field per connection: see {@link EngineConnection.holdViolation}. */
+    get deferViolations(): boolean {
+      return true;
+    }
+
     onEvent(event: EngineEvent): void {
       this.connection.onEngineEvent(event);
     }
@@ -177,7 +184,12 @@ export class EngineConnection extends BaseConnection {
 
   /**
    * Opens the connection with what the handshake settled: starts the engine, emits `state`
-   * and `open`, then feeds the remainder and any bytes received meanwhile.
+   * and `open`. The remainder and bytes received meanwhile wait (reading paused) until the
+   * application can observe what they do: a microtask after its first consumer (`message`
+   * listener, receive(), iterator), or the clock's next turn (a client's connect() awaiter and a
+   * server's `connection` listeners have run by then). So each message before a violation can
+   * be answered, and the violation's error reaches a listener or receive() instead of firing
+   * before any could exist. One timer per connection that has such bytes (every client), none per message.
    * Ignored once the connection closed.
    * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT when it is already open.
    */
@@ -192,12 +204,17 @@ export class EngineConnection extends BaseConnection {
     // The handshake's empty list is replaced by a shared one: one array fewer per connection.
     if (accepted.extensions.length > 0) port.extensions = accepted.extensions;
     this.engine = new Engine<SendTicket>(port);
-    const early = this.early;
-    this.early = null;
+    const remainder = accepted.remainder;
+    if (remainder !== undefined && remainder.length > 0) (this.early ??= []).unshift(remainder);
+    // A client's connect() resolves on `open`, and its awaiter runs on a later microtask: what a
+    // transport still delivers in this turn (the rest of the 101's segment, a Stream pair's next
+    // read) waits too. A server's listeners run in this turn; only its remainder needs holding.
+    if (this.early !== null || port.role === 'client') {
+      this.early ??= [];
+      this.channel.pause();
+      this.turnTimer = this.clock.setTimeout(() => this.releaseEarly(), 0);
+    }
     this.setState('open');
-    const engine = this.engine;
-    if (accepted.remainder !== undefined && accepted.remainder.length > 0) engine.receive(accepted.remainder);
-    if (early !== null) for (const chunk of early) engine.receive(chunk);
   }
 
   /**
@@ -261,11 +278,14 @@ export class EngineConnection extends BaseConnection {
     encodeClosePayload(code, reason);
     if (ending !== undefined && this.state !== 'closed') this.ending ??= ending;
     if (this.state === 'connecting') this.terminate();
+    else if (this.engine?.heldViolation != null) this.engine.failHeld();
     else if (this.state === 'open' && this.engine !== null) {
       this.setState('closing');
       this.engine.close(code, reason);
       this.stopFlowControl();
       this.armCloseTimer();
+      // Bytes held since the handshake are read now: the peer's answer to our Close is behind them.
+      this.releaseEarly();
     }
     return this.closed;
   }
@@ -273,6 +293,8 @@ export class EngineConnection extends BaseConnection {
   /** Aborts now: the transport is destroyed and the connection closes with 1006 (after reporting `error`, if given). */
   terminate(error?: WireKitError): void {
     if (this.state === 'closed') return;
+    // A violation held for the application's answer is still the reason the connection ends.
+    this.engine?.failHeld();
     if (error !== undefined) this.fail(error);
     this.settle();
     this.engine?.transportClosed();
@@ -353,10 +375,11 @@ export class EngineConnection extends BaseConnection {
   private onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
     const engine = this.engine;
-    if (engine !== null) {
+    if (engine !== null && this.early === null) {
       engine.receive(chunk);
+      if (engine.heldViolation !== null) this.holdViolation();
       // Messages handed to an asynchronous extension count towards receiveHighWaterMark.
-      if (engine.decodeBacklog > 0) this.updateFlow();
+      else if (engine.decodeBacklog > 0) this.updateFlow();
       return;
     }
     if (this.handshake === null) {
@@ -370,9 +393,41 @@ export class EngineConnection extends BaseConnection {
     this.establish(outcome);
   }
 
+  /** Runs the bytes held since the handshake through the engine (once), and reads again. */
+  private releaseEarly(): void {
+    const early = this.early;
+    const engine = this.engine;
+    if (early === null || engine === null || this.state === 'closed') return;
+    this.early = null;
+    this.clock.clearTimeout(this.turnTimer);
+    this.turnTimer = null;
+    this.channel.resume();
+    for (const chunk of early) engine.receive(chunk);
+    if (engine.heldViolation !== null) this.holdViolation();
+  }
+
+  protected override consumerArrived(): void {
+    if (this.early !== null && this.engine !== null) queueMicrotask(() => this.releaseEarly());
+  }
+
+  /**
+   * The engine held a violation found after messages it delivered in the same read
+   * (`deferViolations`): the connection fails on the clock's next turn, so that the answers of a
+   * `message` listener, a `for await` loop or a receive() chain (microtasks) leave before the
+   * Close, as ws and Autobahn expect. Only the error path pays for the timer.
+   */
+  private holdViolation(): void {
+    if (this.turnTimer !== null) return;
+    this.turnTimer = this.clock.setTimeout(() => {
+      this.turnTimer = null;
+      this.engine?.failHeld();
+    }, 0);
+  }
+
   /** The peer ended its side. Before a completed closing handshake this is 1006 (RFC 6455 §7.1.5). */
   private onEnd(): void {
     if (this.state === 'closed') return;
+    this.engine?.failHeld();
     this.engine?.transportClosed();
     this.channel.end();
     this.armCloseTimer();
@@ -387,6 +442,7 @@ export class EngineConnection extends BaseConnection {
 
   private onChannelClose(): void {
     this.channelClosed = true;
+    if (this.state !== 'closed') this.engine?.failHeld();
     this.engine?.transportClosed();
     this.settle();
   }
@@ -404,8 +460,12 @@ export class EngineConnection extends BaseConnection {
         this.pings?.pong(event.data, this.clock.now());
         this.emitter.emit('pong', plain(event.data));
         return;
-      case 'protocol-error':
-        return this.fail(toWireKitError(event.error));
+      case 'protocol-error': {
+        const error = toWireKitError(event.error);
+        // What receive(), ping() and pending sends reject with: the violation, not WK_ERR_CLOSED.
+        if (this.state !== 'closed') this.ending ??= error;
+        return this.fail(error);
+      }
       case 'close': {
         if (this.state === 'closed') return;
         this.engineClose ??= { code: event.code, reason: event.reason, wasClean: event.wasClean };
@@ -444,6 +504,9 @@ export class EngineConnection extends BaseConnection {
     if (this.state === 'closed') return;
     if (this.closeTimer !== null) this.clock.clearTimeout(this.closeTimer);
     this.closeTimer = null;
+    if (this.turnTimer !== null) this.clock.clearTimeout(this.turnTimer);
+    this.turnTimer = null;
+    this.early = null;
     const info = this.engineClose ?? ABNORMAL;
     const closed = this.ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
     this.pings?.fail(closed);

@@ -40,6 +40,23 @@ export class ChunkQueue {
     return -1;
   }
 
+  /**
+   * Calls `visit` with views of the queued bytes from `from` bytes past the read position to
+   * the end, in order, without consuming them; it may change them in place (unmasking).
+   */
+  visitFrom(from: number, visit: (bytes: Uint8Array) => void): void {
+    let skip = this.offset + from;
+    for (let c = this.head; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        continue;
+      }
+      visit(skip === 0 ? chunk : chunk.subarray(skip));
+      skip = 0;
+    }
+  }
+
   /** Discards the next `n` bytes (n <= length) without creating a view. */
   skip(n: number): void {
     while (n > 0) {

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_FRAGMENTS, MessageAssembler, type RawMessage } from './mess
 import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { Allocator } from './slab.js';
+import { scanUtf8, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-scan.js';
 
 /** Where the connection is in its life (RFC 6455 §4–§7): open, Close sent and awaited, or over. */
 export type EngineState = 'open' | 'closing' | 'closed';
@@ -78,6 +79,16 @@ export interface EngineOptions<Tag = unknown> {
   readonly allocate?: Allocator;
   /** Outgoing messages larger than this are sent as several frames. Defaults to no fragmentation. */
   readonly fragmentSize?: number;
+  /**
+   * Hold a violation of the peer found in a `receive()` call that has already delivered a data
+   * message, instead of failing at once: the engine stops reading and stays open for sends,
+   * {@link Engine.heldViolation} is set, and nothing is written until the caller calls
+   * {@link Engine.failHeld}. So that the application can answer the messages that came before
+   * the violation (RFC 6455 §7.1.7 fails the connection, it does not undo what was received;
+   * ws and Autobahn expect the answer first). Defaults to false: the engine has no clock to
+   * know when the application had its turn; the layer above, which has one, opts in.
+   */
+  readonly deferViolations?: boolean;
   /** Receives every event, in order; called as a method of this options object. */
   readonly onEvent: (event: EngineEvent) => void;
   /**
@@ -126,6 +137,11 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   private latePong: Uint8Array | null = null;
   /** The extensions are disposed once the decodes queued before a clean close are done. */
   private disposeWhenIdle = false;
+  /** A data message was delivered during the current receive() call (see deferViolations). */
+  private delivered = false;
+  private held: ProtocolError | null = null;
+  /** The UTF-8 state of the text frame whose payload is arriving (see scanUtf8). */
+  private utf8 = UTF8_BOUNDARY;
 
   constructor(options: EngineOptions<Tag>) {
     if (options.role !== 'client' && options.role !== 'server') throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'role must be "client" or "server"');
@@ -177,11 +193,20 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     return this.inbox?.backlog ?? 0;
   }
 
-  /** Feeds bytes received from the peer. Takes ownership of `chunk` (payloads are unmasked in place). */
+  /** The violation held by `deferViolations`, waiting for {@link failHeld}; null when there is none. */
+  get heldViolation(): ProtocolError | null {
+    return this.held;
+  }
+
+  /**
+   * Feeds bytes received from the peer. Takes ownership of `chunk` (payloads are unmasked in
+   * place). Ignored once closed, and while a violation is held.
+   */
   receive(chunk: Uint8Array): void {
-    if (this.currentState === 'closed') return;
+    if (this.currentState === 'closed' || this.held !== null) return;
     this.pongsThisChunk = 0;
     this.decoder.push(chunk);
+    this.delivered = false;
     this.readFrames();
     if (this.latePong !== null) this.answerLatePing();
   }
@@ -195,16 +220,6 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.inbox?.hold(held);
   }
 
-  /** Reports that the transport ended (EOF, reset). Before a completed close this is 1006 (§7.1.5). */
-  transportClosed(): void {
-    if (this.currentState === 'closed') {
-      // The peer is gone: messages still waiting to be decoded would be work for no one.
-      if (this.inbox !== null && !this.inbox.idle) this.cancelDecodes();
-      return;
-    }
-    this.finish({ type: 'close', code: 1006, reason: '', wasClean: false, initiator: 'failure' });
-  }
-
   /**
    * Fails the connection for a limit the layer above enforces (§7.1.7), as for a protocol error:
    * a `protocol-error` event, a Close frame with `error.closeCode`, then `close`.
@@ -214,12 +229,16 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   }
 
   private readFrames(): void {
-    // handleFrame() may close the engine; re-read the state on every frame.
-    while ((this.currentState as EngineState) !== 'closed') {
+    // handleFrame() may close the engine or hold a violation; re-read both on every frame.
+    while ((this.currentState as EngineState) !== 'closed' && this.held === null) {
       this.decoder.messageRemaining = this.maxMessageSize - this.assembler.size;
       const frame = this.decoder.next();
-      if (frame === null) return;
-      if (frame instanceof ProtocolError) return this.fail(frame);
+      if (frame === null) {
+        const head = this.decoder.partialHead;
+        if (head !== null) this.scanPartialText(head);
+        return;
+      }
+      if (frame instanceof ProtocolError) return this.violation(frame);
       this.handleFrame(frame);
     }
   }
@@ -228,6 +247,24 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     const payload = this.latePong!;
     this.latePong = null;
     if (!this.outbound.closeSent && this.currentState !== 'closed') this.outbound.control(Opcode.Pong, payload, undefined);
+  }
+
+  /** Fails the connection with the held violation (see `deferViolations`); nothing when none is held. */
+  failHeld(): void {
+    const error = this.held;
+    if (error === null) return;
+    this.held = null;
+    this.fail(error);
+  }
+
+  /** Reports that the transport ended (EOF, reset). Before a completed close this is 1006 (§7.1.5). */
+  transportClosed(): void {
+    if (this.currentState === 'closed') {
+      // The peer is gone: messages still waiting to be decoded would be work for no one.
+      if (this.inbox !== null && !this.inbox.idle) this.cancelDecodes();
+      return;
+    }
+    this.finish({ type: 'close', code: 1006, reason: '', wasClean: false, initiator: 'failure' });
   }
 
   /**
@@ -322,7 +359,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
       case Opcode.Binary:
       case Opcode.Continuation: {
         const message = this.assembler.add(frame);
-        if (message instanceof ProtocolError) return this.fail(message);
+        if (message instanceof ProtocolError) return this.violation(message);
         if (message !== null) this.deliver(message);
         return;
       }
@@ -330,10 +367,10 @@ export class Engine<Tag = unknown> implements OutboundOwner {
       case Opcode.Pong:
       case Opcode.Close:
         // Extensions define RSV bits for data frames only (RFC 7692 §6.1).
-        if (frame.rsv1 || frame.rsv2 || frame.rsv3) return this.fail(new ProtocolError('WK_ERR_RESERVED_BITS', 'RSV bit set on a control frame'));
+        if (frame.rsv1 || frame.rsv2 || frame.rsv3) return this.violation(new ProtocolError('WK_ERR_RESERVED_BITS', 'RSV bit set on a control frame'));
         return this.handleControl(frame);
       default:
-        return this.fail(new ProtocolError('WK_ERR_RESERVED_OPCODE', `reserved opcode 0x${frame.opcode.toString(16)}`));
+        return this.violation(new ProtocolError('WK_ERR_RESERVED_OPCODE', `reserved opcode 0x${frame.opcode.toString(16)}`));
     }
   }
 
@@ -352,7 +389,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     }
     if (frame.opcode === Opcode.Pong) return this.emit({ type: 'pong', data: frame.payload });
     const status = decodeClosePayload(frame.payload);
-    if (status instanceof ProtocolError) return this.fail(status);
+    if (status instanceof ProtocolError) return this.violation(status);
     this.assembler.reset();
     const initiator = this.outbound.closeSent ? 'local' : 'remote';
     if (!this.outbound.closeSent) {
@@ -363,7 +400,31 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.finish({ type: 'close', code: status.code, reason: status.reason, wasClean: true, initiator });
   }
 
+  /**
+   * Checks the UTF-8 of a text frame whose payload is still arriving (RFC 6455 §8.1: fail fast,
+   * Autobahn 6.4.3/6.4.4), on the new bytes only. Frames an extension transformed are checked
+   * once decoded; binary frames not at all. Whole frames never come here: the assembler checks them.
+   */
+  private scanPartialText(head: RsvBits & { readonly opcode: number }): void {
+    // Frames the assembler will refuse whole (a Text frame inside a fragmented message, RSV bits
+    // on a continuation) are left to it, so that the error does not depend on how bytes were read.
+    if (head.rsv1 || head.rsv2 || head.rsv3) return;
+    const continuation = head.opcode === Opcode.Continuation;
+    if (continuation ? !this.assembler.receivingText : head.opcode !== Opcode.Text || this.assembler.inProgress) return;
+    // A continuation may begin with the end of a code point from the previous fragment.
+    if (this.decoder.partialScanned === 0) this.utf8 = continuation ? UTF8_RESUMING : UTF8_BOUNDARY;
+    this.utf8 = this.decoder.scanPartial(scanUtf8, this.utf8);
+    if (this.utf8 === UTF8_INVALID) this.violation(new ProtocolError('WK_ERR_INVALID_UTF8', 'text message is not valid UTF-8'));
+  }
+
+  /** The peer's bytes broke the protocol: fail now, or hold it (deferViolations) after a delivered message. */
+  private violation(error: ProtocolError): void {
+    if (this.delivered && this.options.deferViolations === true) this.held = error;
+    else this.fail(error);
+  }
+
   private deliver(message: RawMessage): void {
+    this.delivered = true;
     switch (message.kind) {
       case 'text':
         return this.emit({ type: 'text', data: message.text });

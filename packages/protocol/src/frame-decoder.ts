@@ -4,7 +4,7 @@ import type { ProtocolErrorCode } from './error-codes.js';
 import { assertNever, ProtocolError } from './errors.js';
 import type { RsvBits } from './extension.js';
 import { NO_RSV, type Frame, type Role } from './frame.js';
-import { maskInPlace } from './mask.js';
+import { applyMask, maskInPlace } from './mask.js';
 import type { Allocator } from './slab.js';
 import { isControlOpcode, isKnownOpcode } from './opcode.js';
 
@@ -61,6 +61,8 @@ export class FrameDecoder {
    * A data frame over it fails with WK_ERR_MESSAGE_TOO_LARGE as soon as its header is read.
    */
   messageRemaining = Number.POSITIVE_INFINITY;
+  /** Bytes of the incomplete payload already handed to {@link scanPartial} (and unmasked); 0 between frames. */
+  private scanned = 0;
 
   constructor(options: FrameDecoderOptions) {
     this.queue = new ChunkQueue(options.allocate);
@@ -110,7 +112,8 @@ export class FrameDecoder {
         case 'awaiting-payload': {
           if (this.queue.length < state.length) return null;
           const payload = this.queue.take(state.length);
-          if (state.mask !== null) maskInPlace(payload, state.mask);
+          if (this.scanned !== 0) this.finishScanned(payload, state.mask);
+          else if (state.mask !== null) maskInPlace(payload, state.mask);
           this.state = AWAITING_HEAD;
           const { head } = state;
           return { fin: head.fin, rsv1: head.rsv1, rsv2: head.rsv2, rsv3: head.rsv3, opcode: head.opcode, payload };
@@ -121,6 +124,47 @@ export class FrameDecoder {
           return assertNever(state);
       }
     }
+  }
+
+  /**
+   * The head of the frame whose payload is arriving (after a `next()` that returned null for
+   * want of payload bytes), or null. What the engine checks before it scans a partial text frame.
+   */
+  get partialHead(): Readonly<RsvBits & { opcode: number }> | null {
+    return this.state.kind === 'awaiting-payload' ? this.state.head : null;
+  }
+
+  /** Bytes of the incomplete payload already scanned; 0 for a frame not scanned yet. */
+  get partialScanned(): number {
+    return this.scanned;
+  }
+
+  /**
+   * Folds `scan` over the bytes of the incomplete payload that arrived since the last call,
+   * unmasked in place (they are not unmasked again when the frame completes), and returns the
+   * state it ends with. Lets the engine check a text frame's UTF-8 as it arrives (RFC 6455
+   * §8.1: fail fast) without copying the partial payload. Only call it after `next()` returned
+   * null with {@link partialHead} set.
+   */
+  scanPartial(scan: (bytes: Uint8Array, state: number) => number, state: number): number {
+    const current = this.state;
+    if (current.kind !== 'awaiting-payload') return state;
+    const mask = current.mask;
+    let offset = this.scanned;
+    this.queue.visitFrom(offset, (bytes) => {
+      if (mask !== null) applyMask(bytes, 0, bytes, 0, bytes.length, rotated(mask, offset));
+      offset += bytes.length;
+      state = scan(bytes, state);
+    });
+    this.scanned = offset;
+    return state;
+  }
+
+  /** Unmasks what {@link scanPartial} has not, once the scanned frame is complete. */
+  private finishScanned(payload: Uint8Array, mask: Uint8Array | null): void {
+    const scanned = this.scanned;
+    this.scanned = 0;
+    if (mask !== null) applyMask(payload, scanned, payload, scanned, payload.length - scanned, rotated(mask, scanned));
   }
 
   private fail(error: ProtocolError): ProtocolError {
@@ -196,6 +240,12 @@ export class FrameDecoder {
     if (length > Number.MAX_SAFE_INTEGER) return error('WK_ERR_FRAME_TOO_LARGE', 'frame length exceeds 2^53 bytes');
     return null;
   }
+}
+
+/** The masking key as it applies from payload byte `offset` on (§5.3: byte i uses key byte i mod 4). */
+function rotated(mask: Uint8Array, offset: number): Uint8Array {
+  const shift = offset & 3;
+  return shift === 0 ? mask : Uint8Array.of(mask[shift]!, mask[(shift + 1) & 3]!, mask[(shift + 2) & 3]!, mask[(shift + 3) & 3]!);
 }
 
 function error(code: ProtocolErrorCode, message: string): ProtocolError {

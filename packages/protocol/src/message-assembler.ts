@@ -87,6 +87,12 @@ export class MessageAssembler {
     return this.assembly !== null;
   }
 
+  /** Whether a fragmented Text message no extension transformed is in progress (its UTF-8 is checked as it arrives). */
+  get receivingText(): boolean {
+    const assembly = this.assembly;
+    return assembly !== null && assembly.opcode === Opcode.Text && !assembly.transformed;
+  }
+
   /** Drops a partial message (the peer closed in the middle of it). */
   reset(): void {
     this.assembly = null;
