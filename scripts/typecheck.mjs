@@ -13,6 +13,7 @@ for (const name of readdirSync('packages').sort()) {
   }
 }
 if (existsSync('docs/tsconfig.json')) configs.push('docs/tsconfig.json');
+if (existsSync('scripts/test/tsconfig.json')) configs.push('scripts/test/tsconfig.json');
 let failed = 0;
 for (const config of configs) {
   try {

@@ -1,7 +1,7 @@
 import { encodeFrame, Opcode } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { memoryChannelPair, openClientConnection, WireKitError, type MemoryChannel } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { connectPair, random, serveOnce, sha1, tick, URL } from './support/pair.js';
 
 const text = new TextEncoder();

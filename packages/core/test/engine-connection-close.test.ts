@@ -1,7 +1,7 @@
 import { encodeClosePayload, encodeFrame, Opcode } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { EngineConnection, memoryChannelPair, WireKitError, type ConnectionState, type MemoryChannel } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { connectPair, next, random, tick, URL } from './support/pair.js';
 
 /** Takes the server's channel away from its connection: `onData` sees what the client sends. */

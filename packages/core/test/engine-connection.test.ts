@@ -1,7 +1,7 @@
 import { encodeFrame, Opcode } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { EngineConnection, memoryChannelPair, WireKitError, type ConnectionState, type Message } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { connectPair, next, random, tick, URL } from './support/pair.js';
 
 const text = new TextEncoder();

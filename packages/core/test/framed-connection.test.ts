@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { framedConnection, LengthPrefixFramer, LineFramer, memoryChannelPair, WireKitError, type MessageFramer } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { next } from './support/pair.js';
 
 function pair(framer: () => LengthPrefixFramer | LineFramer, messages: 'binary' | 'text' = 'binary', clock?: FakeClock) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepAlive, type WireKitError } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { connectPair, next, tick } from './support/pair.js';
 
 describe('keepAlive()', () => {

@@ -9,7 +9,7 @@ import {
   type ReconnectingConnection,
   type ReconnectPolicy,
 } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { next, tick } from './support/pair.js';
 import { refused, Switchboard } from './support/reconnect-switchboard.js';
 

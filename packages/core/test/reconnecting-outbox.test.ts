@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconnecting, type Message, type ReconnectingConnection, type ReconnectPolicy } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { next } from './support/pair.js';
 import { refused, Switchboard } from './support/reconnect-switchboard.js';
 

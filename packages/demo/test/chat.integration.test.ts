@@ -5,12 +5,13 @@
  */
 import { connect } from '@wirekit/framed';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupAll } from '@wirekit/test-support';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startChatServer, type RunningChatServer } from '../src/chat/server.js';
 import { CHAT_PROTOCOL, MAX_TEXT_LENGTH } from '../src/chat/protocol.js';
 // @wirekit/platforms has no "exports" or "main" (it is a private test harness), so its name does
 // not resolve; its source is imported directly until it declares an entry.
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@wirekit/platforms';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '@wirekit/platforms';
 import { ChildCli } from './support/child-cli.js';
 
 const WAIT = { timeout: 10_000, interval: 50 };
@@ -31,7 +32,9 @@ describe('the chat room: two browser users and a CLI user', () => {
     await page.click('#send');
   };
 
-  beforeAll(async () => {
+  // setupAll: a missing or broken Chromium fails every test here instead of skipping them.
+  setupAll(async () => {
+    requireChromium();
     chat = await startChatServer();
     browserServer = await chromium.launchServer({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], headless: true, timeout: 30_000 });
     browser = await chromium.connect(browserServer.wsEndpoint(), { timeout: 30_000 });

@@ -2,7 +2,7 @@ import { WireKitError } from '@wirekit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connect } from '../src/index.js';
 import { within } from './support/harness.js';
-import { freePort, tcpServer, wsServer, type TcpServer, type WsServer } from './support/servers.js';
+import { freePort, tcpServer, wsServer, type TcpServer, type WsServer } from '@wirekit/test-support';
 
 async function failure(promise: Promise<unknown>): Promise<WireKitError> {
   const error: unknown = await within(promise.then(() => null, (reason: unknown) => reason), 10_000, 'connect to fail');

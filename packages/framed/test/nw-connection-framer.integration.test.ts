@@ -2,7 +2,7 @@ import { LengthPrefixFramer, LineFramer, type MessageFramer } from '@wirekit/cor
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContentContext, NWConnection, NWEndpoint, NWParameters, NWProtocolFramer } from '../src/index.js';
 import { bytes, receive, receiveMessage, recordStates, send, startReady, text, until } from './support/harness.js';
-import { tcpServer, type TcpServer } from './support/servers.js';
+import { tcpServer, type TcpServer } from '@wirekit/test-support';
 
 function framerParameters(framer: MessageFramer | (() => MessageFramer)): NWParameters {
   const parameters = NWParameters.tcp;
@@ -23,7 +23,7 @@ describe('NWConnection over framed TCP (node:net echo server)', () => {
     ['length-prefixed', () => new LengthPrefixFramer(), [0, 0, 0, 5]],
     ['line', () => new LineFramer(), []],
   ] as const)('round-trips %s messages through an echo server', async (_name, makeFramer, prefix) => {
-    server = await tcpServer();
+    server = await tcpServer(undefined, { record: true });
     connection = new NWConnection(NWEndpoint.hostPort('127.0.0.1', server.port), framerParameters(makeFramer));
     await startReady(connection);
     expect(await send(connection, 'hello')).toBeNull();
@@ -36,7 +36,7 @@ describe('NWConnection over framed TCP (node:net echo server)', () => {
   });
 
   it('sends isComplete:false parts as one framed message', async () => {
-    server = await tcpServer();
+    server = await tcpServer(undefined, { record: true });
     connection = new NWConnection(NWEndpoint.hostPort('127.0.0.1', server.port), framerParameters(new LengthPrefixFramer()));
     await startReady(connection);
     connection.send('ab', { isComplete: false });

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContentContext, NWConnection, NWEndpoint, NWError, NWParameters, NWProtocolWebSocket } from '../src/index.js';
 import { bytes, receive, receiveMessage, recordStates, send, startReady, text, until, within } from './support/harness.js';
-import { freePort, wsServer, type WsServer } from './support/servers.js';
+import { freePort, wsServer, type WsServer } from '@wirekit/test-support';
 
 function webSocketParameters(configure: (options: NWProtocolWebSocket.Options) => void = () => undefined): NWParameters {
   const parameters = NWParameters.tcp;

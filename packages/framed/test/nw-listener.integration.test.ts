@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { NWConnection, NWEndpoint, NWListener, NWParameters, NWProtocolFramer, NWProtocolTLS, NWProtocolWebSocket } from '../src/index.js';
 import { receiveMessage, recordStates, send, startReady, text, until, within } from './support/harness.js';
-import { selfSigned } from './support/servers.js';
+import { selfSigned } from '@wirekit/test-support';
 
 const loopback = (parameters: NWParameters): NWParameters => {
   parameters.requiredLocalEndpoint = NWEndpoint.hostPort('127.0.0.1', 0);

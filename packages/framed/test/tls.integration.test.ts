@@ -3,7 +3,7 @@ import { WireKitError } from '@wirekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, NWConnection, NWEndpoint, NWParameters, NWProtocolWebSocket, type NWProtocolTLS } from '../src/index.js';
 import { receiveMessage, recordStates, send, startReady, text, within } from './support/harness.js';
-import { httpsServer, selfSigned, wsServer, type TlsMaterial, type WsServer } from './support/servers.js';
+import { httpsServer, selfSigned, wsServer, type TlsMaterial, type WsServer } from '@wirekit/test-support';
 
 let material: TlsMaterial;
 let server: WsServer;

@@ -42,13 +42,23 @@ const DEVTOOLS_LINE = /DevTools listening on (ws:\/\/\S+)/;
 
 
 /**
+ * Throws the one command that fixes a missing Chromium. `pnpm test` installs it first
+ * (scripts/ensure-test-deps.mjs); a test run some other way (`pnpm vitest run`) may not have it.
+ *
+ * @throws {Error} when /usr/bin/chromium does not exist.
+ */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run \`pnpm test\` (it installs the test dependencies) or \`apt-get install -y chromium\` as root`);
+}
+
+/**
  * Starts Chromium and opens `url` in it.
  *
- * @throws {Error} when /usr/bin/chromium is missing (.ci/run installs Debian's chromium), or it
+ * @throws {Error} when /usr/bin/chromium is missing (see {@link requireChromium}), or it
  *   does not start within 30 s (it is then killed).
  */
 export async function openInChromium(url: string): Promise<BrowserRun> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (on Debian/Ubuntu: apt-get install -y chromium; .ci/run does it)`);
+  requireChromium();
   const profile = mkdtempSync(join(tmpdir(), 'wirekit-chromium-'));
   const child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
     detached: true, // its own process group, so the wrapper script and every Chromium process die together

@@ -5,5 +5,5 @@
 
 export { runBounded } from './child.js';
 export type { ChildOutcome, RunBoundedOptions } from './child.js';
-export { openInChromium, CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+export { openInChromium, requireChromium, CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 export type { BrowserRun } from './chromium.js';

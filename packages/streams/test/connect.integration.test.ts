@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/index.js';
 import { within } from './support/recorder.js';
-import { wsServer, type WsServer } from './support/servers.js';
+import { wsServer, type WsServer } from '@wirekit/test-support';
 
 let server: WsServer;
 beforeAll(async () => {

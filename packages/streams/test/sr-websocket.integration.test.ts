@@ -3,7 +3,7 @@ import type { Message, WireKitError } from '@wirekit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SRReadyState, SRWebSocket, type SRWebSocketDelegate } from '../src/index.js';
 import { delay, waitFor, within } from './support/recorder.js';
-import { freePort, httpsServer, selfSigned, wsServer, type TlsMaterial, type WsServer } from './support/servers.js';
+import { freePort, httpsServer, selfSigned, wsServer, type TlsMaterial, type WsServer } from '@wirekit/test-support';
 
 /** A delegate that records every call as a line, with the values a test checks. */
 class Recorder implements SRWebSocketDelegate {
@@ -93,8 +93,8 @@ describe('SRWebSocket over the Stream pair, against ws', () => {
     const { socket } = await opened(`${server.url}/chat`, ['chat.v1'], { Authorization: 'Bearer t0ken' });
     expect(socket.protocol).toBe('chat.v1');
     await waitFor(() => server.peers.length > 0, 'the server peer');
-    expect(server.peers.at(-1)!.protocol).toBe('chat.v1');
-    expect(server.headers.at(-1)!.authorization).toBe('Bearer t0ken');
+    expect(server.peers.at(-1)!.socket.protocol).toBe('chat.v1');
+    expect(server.peers.at(-1)!.request.headers.authorization).toBe('Bearer t0ken');
   });
 
   it('answers sendPing with didReceivePong carrying the payload', async () => {
@@ -108,7 +108,7 @@ describe('SRWebSocket over the Stream pair, against ws', () => {
     const before = server.peers.length;
     const { recorder } = await opened();
     await waitFor(() => server.peers.length > before, 'the server peer');
-    const peer = server.peers.at(-1)!;
+    const peer = server.peers.at(-1)!.socket;
     const pong = new Promise<string>((resolve) => peer.once('pong', (data) => resolve(data.toString())));
     peer.ping('srv');
     expect(await within(pong, 'the automatic pong')).toBe('srv');
@@ -119,7 +119,7 @@ describe('SRWebSocket over the Stream pair, against ws', () => {
     const before = server.peers.length;
     const { socket, recorder } = await opened();
     await waitFor(() => server.peers.length > before, 'the server peer');
-    const seen = new Promise<{ code: number; reason: string }>((resolve) => server.peers.at(-1)!.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    const seen = new Promise<{ code: number; reason: string }>((resolve) => server.peers.at(-1)!.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     socket.close(4000, 'bye');
     expect(socket.readyState).toBe(SRReadyState.CLOSING);
     await waitFor(() => recorder.closed !== null, 'didCloseWithCode');
@@ -132,7 +132,7 @@ describe('SRWebSocket over the Stream pair, against ws', () => {
     const before = server.peers.length;
     const { recorder } = await opened();
     await waitFor(() => server.peers.length > before, 'the server peer');
-    const peer = server.peers.at(-1)!;
+    const peer = server.peers.at(-1)!.socket;
     for (let i = 0; i < 5; i++) peer.send(`m${i}`);
     peer.close(4001, 'server done');
     await waitFor(() => recorder.closed !== null, 'didCloseWithCode');
@@ -145,7 +145,7 @@ describe('SRWebSocket over the Stream pair, against ws', () => {
     const before = server.peers.length;
     const { socket, recorder } = await opened();
     await waitFor(() => server.peers.length > before, 'the server peer');
-    server.peers.at(-1)!.terminate();
+    server.peers.at(-1)!.socket.terminate();
     await waitFor(() => recorder.error !== null, 'didFailWithError');
     expect(recorder.closed).toBeNull();
     expect(recorder.error?.code).toMatch(/^WK_ERR_/);

@@ -2,7 +2,7 @@ import type { ByteChannelHandlers } from '@wirekit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Stream, streamChannel } from '../src/index.js';
 import { waitFor, within } from './support/recorder.js';
-import { tcpServer, type TcpServer } from './support/servers.js';
+import { tcpServer, type TcpServer } from '@wirekit/test-support';
 
 const servers: TcpServer[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Stream, StreamSocketSecurityLevel, type InputStream, type OutputStream, type StreamPair } from '../src/index.js';
 import { coreOf } from '../src/stream.js';
 import { EventRecorder, delay, waitFor, within } from './support/recorder.js';
-import { freePort, selfSigned, tcpServer, type TcpServer, type TlsMaterial } from './support/servers.js';
+import { freePort, selfSigned, tcpServer, type TcpServer, type TlsMaterial } from '@wirekit/test-support';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const bytes = (value: string): Uint8Array => new TextEncoder().encode(value);
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 async function serve(onSocket?: Parameters<typeof tcpServer>[0], tls?: TlsMaterial): Promise<TcpServer> {
-  const server = await tcpServer(onSocket, tls);
+  const server = await tcpServer(onSocket, { tls });
   servers.push(server);
   return server;
 }

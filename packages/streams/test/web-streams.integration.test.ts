@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, inputStreamToReadable, outputStreamToWritable, Stream, toWebStreams, type StreamPair } from '../src/index.js';
 import type { Connection, Message } from '@wirekit/core';
 import { delay, waitFor, within } from './support/recorder.js';
-import { tcpServer, wsServer, type TcpServer, type WsServer } from './support/servers.js';
+import { tcpServer, wsServer, type TcpServer, type WsServer } from '@wirekit/test-support';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -54,7 +54,7 @@ describe('toWebStreams() over connect()', () => {
     const server = await ws(false);
     const connection = await open(server.url);
     await waitFor(() => server.peers.length === 1, 'the server peer');
-    const peer = server.peers[0]!;
+    const peer = server.peers[0]!.socket;
     const count = 128;
     const size = 256 * 1024;
     let arrived = 0;

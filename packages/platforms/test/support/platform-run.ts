@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveContractEnvironment, type ContractReport, type EnvironmentServer } from '@wirekit/conformance';
-import { bundleRunner, PLATFORMS_DIR, type RunnerBundle } from './bundle.js';
+import { bundleRunner, type RunnerBundle } from './bundle.js';
 import { openInChromium, runBounded, type ChildOutcome } from '../../src/index.js';
 import type { RunnerDone, RunnerMessage, TargetRun } from './runner.js';
 import type { Flavor, PlatformTarget, Runtime } from './targets.js';
+import { runtimeBinary } from './runtimes.js';
 
 /** What became of one target in one runtime. */
 export interface TargetOutcome {
@@ -41,7 +42,6 @@ export const RUNTIME_FLAVORS: Readonly<Record<Runtime, readonly Flavor[]>> = {
   deno: ['web', 'node'],
 };
 
-const BIN = join(PLATFORMS_DIR, 'node_modules', '.bin');
 /** Bound on one runtime's whole run of one flavor. */
 const FLAVOR_MS = 150_000;
 
@@ -50,16 +50,16 @@ function page(): string {
 }
 
 /** The command line that runs `file` in `runtime`. */
-function commandFor(runtime: Exclude<Runtime, 'chromium'>, file: string, work: string): { command: string; args: string[]; env: Record<string, string> } {
+async function commandFor(runtime: Exclude<Runtime, 'chromium'>, file: string, work: string): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
   switch (runtime) {
     case 'node':
       // Node 20 has a global WebSocket (for the control channel) only behind this flag; 22+ by default.
       return { command: process.execPath, args: [...(typeof globalThis.WebSocket === 'undefined' ? ['--experimental-websocket'] : []), file], env: {} };
     case 'bun':
-      return { command: join(BIN, 'bun'), args: ['--no-install', file], env: { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' } };
+      return { command: await runtimeBinary('bun'), args: ['--no-install', file], env: { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0' } };
     case 'deno':
       return {
-        command: join(BIN, 'deno'),
+        command: await runtimeBinary('deno'),
         args: ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', '--no-config', '--no-prompt', '--quiet', file],
         env: { DENO_DIR: join(work, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
       };
@@ -121,7 +121,7 @@ export async function runInRuntime(runtime: Runtime, only?: readonly string[]): 
       }
       const file = join(work, `runner-${bundle.flavor}.mjs`);
       writeFileSync(file, bundle.code);
-      const { command, args, env } = commandFor(runtime, file, work);
+      const { command, args, env } = await commandFor(runtime, file, work);
       const outcome: ChildOutcome = await runBounded(command, args, {
         cwd: work,
         env: { ...env, WIREKIT_CONTROL_URL: server.controlUrl, WIREKIT_RUNTIME: runtime },

@@ -1,11 +1,14 @@
 /**
- * One runtime's platform test: runs the contract suite there once (beforeAll), writes
+ * One runtime's platform test: runs the contract suite there once (setupAll: a runtime that
+ * cannot be fetched or started fails every test, never skips it), writes
  * results/<runtime>.json, then checks each target: it ran with no failure but its known ones
  * and no unhandled rejection, or its package does not export it yet.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { setupAll } from '@wirekit/test-support';
+import { describe, expect, it } from 'vitest';
 import { runInRuntime, RUNTIME_FLAVORS, type PlatformResult } from './platform-run.js';
 import { problems, summarize, writeResults, type ResultsFile } from './results.js';
+import { FETCH_MS, runtimeBinary } from './runtimes.js';
 import { TARGETS, type Runtime } from './targets.js';
 
 /** Bound on the whole run of a runtime (bundling, start, every target); each child is also bounded. */
@@ -15,11 +18,13 @@ export function describePlatform(runtime: Runtime): void {
   describe(`the contract suite in ${runtime}`, () => {
     let result: PlatformResult;
     let file: ResultsFile;
-    beforeAll(async () => {
+    setupAll(async () => {
+      // Bun and Deno are fetched on first use (test/support/runtimes.ts), bounded on their own.
+      if (runtime === 'bun' || runtime === 'deno') await runtimeBinary(runtime);
       result = await runInRuntime(runtime);
       file = summarize(result);
       writeResults(file);
-    }, RUNTIME_RUN_MS);
+    }, RUNTIME_RUN_MS + FETCH_MS);
 
     it('reports every target it bundled, with no unexpected failure and no unhandled rejection', () => {
       expect(problems(file), result.diagnostics).toEqual([]);

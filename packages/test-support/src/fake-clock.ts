@@ -1,7 +1,9 @@
-import type { Clock } from '../../src/index.js';
-
-/** A clock driven by hand: time moves only in advance(), which runs the timers due, in order. */
-export class FakeClock implements Clock {
+/**
+ * A clock driven by hand, for the timers of keep-alive, reconnect and connect timeouts. It has
+ * the shape of @wirekit/core's `Clock` without importing core, so that core's own tests can use
+ * it without a dependency cycle (TypeScript checks the shape where a `Clock` is expected).
+ */
+export class FakeClock {
   private time = 0;
   private nextId = 1;
   private readonly timers = new Map<number, { at: number; fn: () => void }>();
@@ -25,7 +27,7 @@ export class FakeClock implements Clock {
     return this.timers.size;
   }
 
-  /** Moves time forward by `ms`, running every timer that falls due (and timers they set). */
+  /** Moves time forward by `ms`, running every timer that falls due (and timers they set), in order. */
   advance(ms: number): void {
     const target = this.time + ms;
     for (;;) {
