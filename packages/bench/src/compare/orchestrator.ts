@@ -2,12 +2,13 @@
  * Runs the comparison: servers and clients in separate processes, every transport × workload,
  * several repetitions, medians. Each child process is bounded by a timeout and killed by PID.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TRANSPORTS, type ServerKind } from './clients.js';
-import type { Measurement, WorkloadName } from './workloads.js';
+import { planFileLimit, readFileLimit } from '../soak/run-soak.js';
+import { TRANSPORTS, type TransportEntry } from './clients.js';
+import { BROADCAST_MAX, isBroadcast, type Measurement, type WorkloadName } from './workloads.js';
 
-export const WORKLOADS: readonly WorkloadName[] = ['small', 'large', 'text', 'latency', 'handshakes', 'idle'];
+export const WORKLOADS: readonly WorkloadName[] = ['small', 'large', 'text', 'latency', 'handshakes', 'idle', 'broadcast1k', 'broadcast10k'];
 
 export interface ComparisonOptions {
   readonly quick: boolean;
@@ -35,6 +36,21 @@ export interface ComparisonResult {
 const EXEC_ARGV = ['--conditions=source', '--import', 'tsx', '--expose-gc'];
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
+/**
+ * Descriptors: the broadcast workload holds BROADCAST_MAX + 1 sockets in each process. Under the
+ * soft `ulimit -n` nothing changes; under the hard one the children raise their soft limit; above
+ * it that workload fails with the reason (never a silently smaller run).
+ */
+const FILE_PLAN = planFileLimit(BROADCAST_MAX + 1, readFileLimit());
+
+/** Forks a TypeScript child with IPC, in `env`, with the soft descriptor limit raised when needed. */
+function spawnNode(path: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  if (FILE_PLAN.raiseTo === null) return fork(path, args, { execArgv: EXEC_ARGV, env, stdio });
+  // exec keeps the process (and its IPC descriptor) while the new soft limit applies to node.
+  return spawn('/bin/sh', ['-c', `ulimit -n ${FILE_PLAN.raiseTo} && exec "$0" "$@"`, process.execPath, ...EXEC_ARGV, path, ...args], { env, stdio });
+}
+
 interface Server {
   readonly child: ChildProcess;
   readonly url: string;
@@ -42,8 +58,19 @@ interface Server {
   stop(): void;
 }
 
-function startServer(kind: ServerKind): Promise<Server> {
-  const child = fork(here('./server-process.ts'), [kind], { execArgv: EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * The environment of a row's processes: the row's own variables, and never a WS_NO_BUFFER_UTIL
+ * inherited from the shell (it would silently turn the ws + bufferutil row into the other one).
+ */
+export function childEnv(entry: TransportEntry): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...entry.env };
+  if (entry.env?.WS_NO_BUFFER_UTIL === undefined) delete env.WS_NO_BUFFER_UTIL;
+  return env;
+}
+
+function startServer(entry: TransportEntry, workload: WorkloadName): Promise<Server> {
+  const kind = entry.server;
+  const child = spawnNode(here('./server-process.ts'), [kind, workload], childEnv(entry));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
@@ -68,12 +95,9 @@ function startServer(kind: ServerKind): Promise<Server> {
   });
 }
 
-function runClient(transport: string, workload: WorkloadName, server: Server, quick: boolean): Promise<Measurement> {
+function runClient(entry: TransportEntry, workload: WorkloadName, server: Server, quick: boolean): Promise<Measurement> {
   const timeoutMs = quick ? 60_000 : 300_000;
-  const child = fork(here('./client-process.ts'), [transport, workload, server.url, quick ? 'quick' : 'full'], {
-    execArgv: EXEC_ARGV,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = spawnNode(here('./client-process.ts'), [entry.name, workload, server.url, quick ? 'quick' : 'full'], childEnv(entry));
   return new Promise((resolve, reject) => {
     let serverMemory: { heapUsed?: number; rss?: number } = {};
     const timer = setTimeout(() => {
@@ -116,6 +140,11 @@ function medianMeasurement(runs: readonly Measurement[]): Measurement {
   return { value: median(runs.map((run) => run.value)), unit: first.unit, extra };
 }
 
+/** The broadcast workloads measure a server, so they run only in the rows that stand for one. */
+function runsIn(entry: TransportEntry, workload: WorkloadName): boolean {
+  return !isBroadcast(workload) || entry.broadcasts === true;
+}
+
 export async function runComparison(options: ComparisonOptions): Promise<ComparisonResult> {
   const entries = TRANSPORTS.filter((entry) => options.transports === undefined || options.transports.includes(entry.name));
   const workloads = options.workloads ?? WORKLOADS;
@@ -125,7 +154,7 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   const runs = new Map<string, Measurement[]>();
   const failures = new Map<string, string>();
   const runnable = entries.filter((entry) => available.get(entry.name) === null);
-  const total = runnable.length * workloads.length * options.repetitions;
+  const total = runnable.reduce((sum, entry) => sum + workloads.filter((workload) => runsIn(entry, workload)).length, 0) * options.repetitions;
   let done = 0;
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
     // Each repetition starts one row further down, so that no row always runs first or last
@@ -133,11 +162,17 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
     const order = runnable.map((_, index) => runnable[(index + repetition * 5) % runnable.length]!);
     for (const entry of order) {
       for (const workload of workloads) {
+        if (!runsIn(entry, workload)) continue;
         const key = `${entry.name}\u0000${workload}`;
-        const server = await startServer(entry.server); // fresh per run: memory and handshakes start from zero
+        if (workload === 'broadcast10k' && FILE_PLAN.connections < BROADCAST_MAX + 1) {
+          failures.set(key, FILE_PLAN.note);
+          done += 1;
+          continue;
+        }
+        const server = await startServer(entry, workload); // fresh per run: memory and handshakes start from zero
         try {
           if (workload === 'idle') await server.request('mark');
-          const measurement = await runClient(entry.name, workload, server, options.quick);
+          const measurement = await runClient(entry, workload, server, options.quick);
           runs.set(key, [...(runs.get(key) ?? []), measurement]);
         } catch (error) {
           failures.set(key, (error as Error).message);
@@ -154,6 +189,7 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   for (const entry of entries) {
     const row: Partial<Record<WorkloadName, Cell>> = {};
     for (const workload of workloads) {
+      if (!runsIn(entry, workload)) continue;
       const reason = available.get(entry.name);
       const key = `${entry.name}\u0000${workload}`;
       const measured = runs.get(key) ?? [];

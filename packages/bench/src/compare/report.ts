@@ -1,10 +1,9 @@
-/** Renders a ComparisonResult as a markdown table and as an SVG bar chart of ratios to ws. */
+/** Renders a ComparisonResult as markdown tables (report.ts) and as an SVG chart (chart.ts). */
+import { RAW_ROW, WS_PLAIN_ROW, WS_ROW } from './clients.js';
 import type { Cell, ComparisonResult } from './orchestrator.js';
 import type { WorkloadName } from './workloads.js';
-import { connectionRowOf } from './native-clients.js';
 
-/** The floor row's name in clients.ts. */
-export const RAW_ROW = 'raw TCP (floor)';
+export { RAW_ROW, WS_ROW };
 
 export interface Column {
   readonly title: string;
@@ -15,6 +14,7 @@ export interface Column {
   readonly digits: number;
 }
 
+/** The columns of the main table: one client and its server per row. */
 export const COLUMNS: readonly Column[] = [
   { title: '64 B pipelined (msg/s)', workload: 'small', key: 'value', higherIsBetter: true, digits: 0 },
   { title: '1 MiB binary (MiB/s)', workload: 'large', key: 'value', higherIsBetter: true, digits: 0 },
@@ -25,6 +25,20 @@ export const COLUMNS: readonly Column[] = [
   { title: 'idle client (KiB heap/conn)', workload: 'idle', key: 'value', higherIsBetter: false, digits: 1 },
   { title: 'idle server (KiB heap/conn)', workload: 'idle', key: 'serverHeapKiB', higherIsBetter: false, digits: 1 },
 ];
+
+/** The columns of the broadcast table: one server per row. */
+export const BROADCAST_COLUMNS: readonly Column[] = [
+  { title: '1,000 subscribers (msg/s delivered)', workload: 'broadcast1k', key: 'value', higherIsBetter: true, digits: 0 },
+  { title: '1,000: one broadcast reaches all (ms)', workload: 'broadcast1k', key: 'reachMs', higherIsBetter: false, digits: 2 },
+  { title: '10,000 subscribers (msg/s delivered)', workload: 'broadcast10k', key: 'value', higherIsBetter: true, digits: 0 },
+  { title: '10,000: one broadcast reaches all (ms)', workload: 'broadcast10k', key: 'reachMs', higherIsBetter: false, digits: 2 },
+];
+
+/** What the broadcast table calls each row that runs it: the server it measures. */
+export function serverName(row: string): string {
+  if (row === WS_ROW || row === WS_PLAIN_ROW) return `${row} (loop of send())`;
+  return 'WireKitServer (server.broadcast())';
+}
 
 export function numberOf(cell: Cell | undefined, key: string): number | null {
   if (cell === undefined || !cell.ok) return null;
@@ -39,94 +53,79 @@ export function advantage(value: number, reference: number, higherIsBetter: bool
 
 export const format = (value: number, digits: number): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** The rows every cell is compared with, and how the ratio is labelled. */
-const REFERENCES = [
-  { row: 'ws', label: 'ws' },
-  { row: RAW_ROW, label: 'raw' },
-] as const;
+/** Within ±5% of the reference is "level": closer than two runs on a shared machine agree. */
+export const LEVEL_BAND = 0.05;
 
-export function renderTable(result: ComparisonResult): string {
-  const shown = COLUMNS.filter((column) => result.workloads.includes(column.workload));
-  const header = ['transport', ...shown.map((column) => column.title)];
-  const lines = [`| ${header.join(' | ')} |`, `| --- | ${shown.map(() => '---:').join(' | ')} |`];
-  const notes: string[] = [];
+/** ahead, level or behind, from an advantage ratio. */
+export function verdict(ratio: number): 'ahead' | 'level' | 'behind' {
+  return ratio > 1 + LEVEL_BAND ? 'ahead' : ratio < 1 - LEVEL_BAND ? 'behind' : 'level';
+}
+
+/** The advantage of `row` over ws + bufferutil in `column`, or null when either was not measured. */
+export function ratioToWs(result: ComparisonResult, row: string, column: Column): number | null {
+  const value = numberOf(result.cells[row]?.[column.workload], column.key);
+  const ws = numberOf(result.cells[WS_ROW]?.[column.workload], column.key);
+  return value === null || ws === null ? null : advantage(value, ws, column.higherIsBetter);
+}
+
+function renderRows(result: ComparisonResult, columns: readonly Column[], rows: readonly string[], name: (row: string) => string, notes: string[]): string[] {
   const note = (reason: string): string => {
     if (!notes.includes(reason)) notes.push(reason);
     return `n/a [${notes.indexOf(reason) + 1}]`;
   };
-  for (const transport of result.transports) {
-    const cells = shown.map((column) => {
-      const cell = result.cells[transport]?.[column.workload];
-      if (cell !== undefined && !cell.ok) return note(`${transport}: ${cell.reason.replace(/\|/g, '/')}`);
+  const lines = [`| ${['', ...columns.map((column) => column.title)].join(' | ')} |`, `| --- | ${columns.map(() => '---:').join(' | ')} |`];
+  for (const row of rows) {
+    const cells = columns.map((column) => {
+      const cell = result.cells[row]?.[column.workload];
+      if (cell !== undefined && !cell.ok) return note(`${row}: ${cell.reason.replace(/\|/g, '/')}`);
       const value = numberOf(cell, column.key);
       if (value === null) return '—';
-      const ratios = REFERENCES.filter((reference) => reference.row !== transport).flatMap((reference) => {
-        const base = numberOf(result.cells[reference.row]?.[column.workload], column.key);
-        return base === null ? [] : [`${advantage(value, base, column.higherIsBetter).toFixed(2)}× ${reference.label}`];
-      });
-      return `${format(value, column.digits)}${ratios.length === 0 ? '' : ` (${ratios.join(', ')})`}`;
+      const ratio = row === WS_ROW ? null : ratioToWs(result, row, column);
+      return ratio === null ? format(value, column.digits) : `${format(value, column.digits)} (${ratio.toFixed(2)}×)`;
     });
-    lines.push(`| ${transport} | ${cells.join(' | ')} |`);
+    lines.push(`| ${name(row)} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+/**
+ * The main table (one row per client stack), then the broadcast table (one row per server)
+ * when it was run, with their notes. Every ratio is against ws + bufferutil, above 1 is better.
+ */
+export function renderTable(result: ComparisonResult): string {
+  const notes: string[] = [];
+  const main = COLUMNS.filter((column) => result.workloads.includes(column.workload));
+  const lines: string[] = [];
+  if (main.length > 0) lines.push(...renderRows(result, main, result.transports, (row) => row, notes));
+  const broadcast = BROADCAST_COLUMNS.filter((column) => result.workloads.includes(column.workload));
+  const servers = result.transports.filter((row) => broadcast.some((column) => result.cells[row]?.[column.workload] !== undefined));
+  if (broadcast.length > 0 && servers.length > 0) {
+    if (lines.length > 0) lines.push('', '**Broadcast: one publisher, every message relayed to every subscriber**', '');
+    lines.push(...renderRows(result, broadcast, servers, serverName, notes));
   }
   lines.push(
     '',
     `Medians of ${result.repetitions} run(s)${result.quick ? ' (quick sizes)' : ''}, Node ${result.node}, server and client in separate processes on loopback. ` +
-      '"× ws" is how many times better than ws (for latency and memory: ws ÷ value), so above 1.00 is better; ' +
-      '"× raw" is the same against raw TCP with length-prefix framing, the floor no WebSocket can reach.',
+      `(n×) is how many times better than ${WS_ROW} in the same run (for latency and memory: ws ÷ value), so above 1.00 is better. ` +
+      `${RAW_ROW} is a length-prefixed echo over node:net, the fastest plain TCP echo we could write: an anchor for what the machine allows, not a bound a WebSocket library must stay under.`,
   );
   notes.forEach((reason, index) => lines.push('', `[${index + 1}] ${reason}`));
   return lines.join('\n');
 }
 
-const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const PALETTE = ['#8d99ae', '#2b2d42', '#ef476f', '#f78c6b', '#ffd166', '#06d6a0', '#118ab2', '#073b4c', '#9b5de5'];
-
-/** Grouped bars: per column, each transport's advantage over ws (ws itself is the 1.0 line). */
-export function renderSvg(result: ComparisonResult): string {
-  const columns = COLUMNS.filter((column) => result.workloads.includes(column.workload));
-  // The native-API rows are left to the Connection overhead table: the chart compares stacks.
-  const transports = result.transports.filter((name) => name !== 'ws' && connectionRowOf(name) === null);
-  const width = 960;
-  const height = 420;
-  const left = 50;
-  const top = 30;
-  const plotHeight = 260;
-  const groupWidth = (width - left - 10) / columns.length;
-  const barWidth = Math.max(4, (groupWidth - 16) / Math.max(1, transports.length));
-  const ratios = columns.flatMap((column) =>
-    transports.map((transport) => {
-      const value = numberOf(result.cells[transport]?.[column.workload], column.key);
-      const ws = numberOf(result.cells.ws?.[column.workload], column.key);
-      return value === null || ws === null ? null : advantage(value, ws, column.higherIsBetter);
-    }),
-  );
-  // Capped at 4×: the raw TCP floor reaches 8× on small messages and would flatten every other bar; hover shows the value.
-  const max = Math.max(2, ...ratios.filter((ratio): ratio is number => ratio !== null).map((ratio) => Math.min(ratio, 4)));
-  const y = (ratio: number): number => top + plotHeight - (Math.min(ratio, max) / max) * plotHeight;
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="${left}" y="18" font-size="13" font-weight="600">Times better than ws (above the line is better)</text>`,
-  ];
-  for (let tick = 0; tick <= max; tick += max > 4 ? 1 : 0.5) {
-    parts.push(`<line x1="${left}" x2="${width - 10}" y1="${y(tick)}" y2="${y(tick)}" stroke="${tick === 1 ? '#d00000' : '#e5e5e5'}" stroke-width="${tick === 1 ? 1.5 : 1}"/>`);
-    parts.push(`<text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${tick.toFixed(1)}×</text>`);
+/**
+ * One line per metric for `row` (a WireKit stack) against ws + bufferutil: ahead, level or behind,
+ * stated plainly (level is within ±5%).
+ */
+export function renderVerdicts(result: ComparisonResult, row: string): string {
+  const columns = [...COLUMNS, ...BROADCAST_COLUMNS].filter((column) => result.workloads.includes(column.workload));
+  const lines = [`| ${row} vs ${WS_ROW} | ${row} | ${WS_ROW} | ratio | |`, '| --- | ---: | ---: | ---: | --- |'];
+  for (const column of columns) {
+    const ours = numberOf(result.cells[row]?.[column.workload], column.key);
+    const theirs = numberOf(result.cells[WS_ROW]?.[column.workload], column.key);
+    if (ours === null || theirs === null) continue;
+    const ratio = advantage(ours, theirs, column.higherIsBetter);
+    lines.push(`| ${column.title} | ${format(ours, column.digits)} | ${format(theirs, column.digits)} | ${ratio.toFixed(2)}× | ${verdict(ratio)} |`);
   }
-  columns.forEach((column, columnIndex) => {
-    const x0 = left + columnIndex * groupWidth + 8;
-    transports.forEach((transport, transportIndex) => {
-      const ratio = ratios[columnIndex * transports.length + transportIndex];
-      if (ratio === null || ratio === undefined) return;
-      const x = x0 + transportIndex * barWidth;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y(ratio).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${(top + plotHeight - y(ratio)).toFixed(1)}" fill="${PALETTE[transportIndex % PALETTE.length]}"><title>${escapeXml(`${transport} · ${column.title}: ${ratio.toFixed(2)}× ws`)}</title></rect>`);
-    });
-    parts.push(`<text x="${(x0 + (groupWidth - 16) / 2).toFixed(1)}" y="${top + plotHeight + 16}" text-anchor="middle">${escapeXml(column.title)}</text>`);
-  });
-  transports.forEach((transport, index) => {
-    const x = left + (index % 4) * 220;
-    const row = top + plotHeight + 40 + Math.floor(index / 4) * 18;
-    parts.push(`<rect x="${x}" y="${row - 9}" width="10" height="10" fill="${PALETTE[index % PALETTE.length]}"/><text x="${x + 14}" y="${row}">${escapeXml(transport)}</text>`);
-  });
-  parts.push('</svg>');
-  return `${parts.join('\n')}\n`;
+  return lines.length === 2 ? '' : lines.join('\n');
 }

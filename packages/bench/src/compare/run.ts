@@ -3,14 +3,15 @@
  *   --quick           small sizes, one repetition (a smoke run)
  *   --reps N          repetitions (default 3); medians are reported
  *   --only a,b        transport names (see clients.ts), e.g. --only ws,framed
- *   --workloads a,b   small, large, text, latency, handshakes, idle
+ *   --workloads a,b   small, large, text, latency, handshakes, idle, broadcast1k, broadcast10k
  *   --write-docs      write docs/benchmarks-table.md, docs/public/benchmarks.svg and .json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runComparison, WORKLOADS } from './orchestrator.js';
 import { renderOverheadTable } from './overhead.js';
-import { renderSvg, renderTable } from './report.js';
+import { renderChart } from './chart.js';
+import { renderTable, renderVerdicts } from './report.js';
 import type { WorkloadName } from './workloads.js';
 
 const args = process.argv.slice(2);
@@ -35,14 +36,17 @@ const bar = (done: number, total: number, label: string): void => {
 const result = await runComparison({ quick, repetitions, ...(only ? { transports: only } : {}), ...(workloads ? { workloads } : {}), progress: bar });
 process.stderr.write('\n');
 const overhead = renderOverheadTable(result);
-const table = overhead === '' ? renderTable(result) : `${renderTable(result)}\n\n**Connection overhead**\n\n${overhead}`;
+const verdicts = renderVerdicts(result, 'framed');
+let table = renderTable(result);
+if (verdicts !== '') table += `\n\n**WireKit (framed client, WireKitServer) against ws + bufferutil**\n\n${verdicts}`;
+if (overhead !== '') table += `\n\n**Connection overhead**\n\n${overhead}`;
 console.log(table);
 console.error(`took ${Math.round((Date.now() - started) / 1000)} s`);
 if (args.includes('--write-docs')) {
   const docs = fileURLToPath(new URL('../../../../docs/', import.meta.url));
   mkdirSync(`${docs}public`, { recursive: true });
   writeFileSync(`${docs}benchmarks-table.md`, `${table}\n`);
-  writeFileSync(`${docs}public/benchmarks.svg`, renderSvg(result));
+  writeFileSync(`${docs}public/benchmarks.svg`, renderChart(result));
   writeFileSync(`${docs}public/benchmarks.json`, `${JSON.stringify(result, null, 2)}\n`);
   console.error(`wrote ${docs}benchmarks-table.md and public/benchmarks.svg`);
 }

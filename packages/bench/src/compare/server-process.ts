@@ -7,8 +7,11 @@ import { createServer } from 'node:net';
 import { WireKitServer } from '@wirekit/server';
 import { WebSocketServer } from 'ws';
 import type { ServerKind } from './clients.js';
+import { isBroadcast, type WorkloadName } from './workloads.js';
 
 const kind = process.argv[2] as ServerKind;
+/** In the broadcast workloads every message is relayed to every connection instead of echoed. */
+const relay = isBroadcast(process.argv[3] as WorkloadName);
 const send = (message: unknown): void => {
   process.send?.(message);
 };
@@ -19,7 +22,8 @@ async function listen(): Promise<number> {
     const server = new WireKitServer({ host: '127.0.0.1', port: 0 });
     server.on('connection', (connection) => {
       connection.on('message', (message) => {
-        connection.send(message).catch(() => undefined);
+        if (relay) void server.broadcast(message);
+        else connection.send(message).catch(() => undefined);
       });
     });
     const { port } = await server.listen();
@@ -28,7 +32,11 @@ async function listen(): Promise<number> {
   if (kind === 'ws') {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
     server.on('connection', (socket) => {
-      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+      socket.on('message', (data, isBinary) => {
+        // ws has no broadcast: its documentation's loop of send() over the server's clients.
+        if (relay) for (const client of server.clients) client.send(data, { binary: isBinary });
+        else socket.send(data, { binary: isBinary });
+      });
     });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     return (server.address() as { port: number }).port;

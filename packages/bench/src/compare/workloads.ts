@@ -3,9 +3,18 @@
  * count, and each wait is bounded in time by the orchestrator's timeout on the whole process.
  */
 import type { Message } from '@wirekit/core';
+import { runBroadcast } from './broadcast-workload.js';
 import type { BenchClient, Dialer } from './clients.js';
 
-export type WorkloadName = 'small' | 'large' | 'text' | 'latency' | 'handshakes' | 'idle';
+export type WorkloadName = 'small' | 'large' | 'text' | 'latency' | 'handshakes' | 'idle' | 'broadcast1k' | 'broadcast10k';
+
+/** The most subscribers a broadcast workload holds (each process needs a descriptor per connection). */
+export const BROADCAST_MAX = 10_000;
+
+/** Whether a workload is one of the broadcast ones (which measure the server's fan-out). */
+export function isBroadcast(name: WorkloadName): name is 'broadcast1k' | 'broadcast10k' {
+  return name === 'broadcast1k' || name === 'broadcast10k';
+}
 
 export interface WorkloadSize {
   /** 64 B messages pipelined. */
@@ -20,10 +29,29 @@ export interface WorkloadSize {
   readonly handshakeCount: number;
   /** Idle connections held open. */
   readonly idleCount: number;
+  /** The broadcast workloads: single broadcasts timed, and rounds of `window` broadcasts. */
+  readonly broadcast: { readonly single: number; readonly rounds: number; readonly window: number; readonly scale: number };
 }
 
-export const FULL: WorkloadSize = { smallCount: 200_000, largeCount: 256, textCount: 20_000, latencyCount: 5_000, handshakeCount: 1_000, idleCount: 1_000 };
-export const QUICK: WorkloadSize = { smallCount: 2_000, largeCount: 4, textCount: 200, latencyCount: 100, handshakeCount: 20, idleCount: 20 };
+export const FULL: WorkloadSize = {
+  smallCount: 200_000,
+  largeCount: 256,
+  textCount: 20_000,
+  latencyCount: 5_000,
+  handshakeCount: 1_000,
+  idleCount: 1_000,
+  broadcast: { single: 11, rounds: 8, window: 8, scale: 1 },
+};
+/** Quick sizes: a broadcast to 1% of the subscribers (10 and 100). */
+export const QUICK: WorkloadSize = {
+  smallCount: 2_000,
+  largeCount: 4,
+  textCount: 200,
+  latencyCount: 100,
+  handshakeCount: 20,
+  idleCount: 20,
+  broadcast: { single: 3, rounds: 2, window: 4, scale: 0.01 },
+};
 
 /** What a workload measured: one headline number and its unit, plus extras. */
 export interface Measurement {
@@ -113,6 +141,13 @@ export async function runWorkload(name: WorkloadName, dial: Dialer, url: string,
         await client.close();
       }
       return { value: (size.handshakeCount / (performance.now() - start)) * 1000, unit: 'conn/s' };
+    }
+    case 'broadcast1k':
+    case 'broadcast10k': {
+      const { scale, ...rest } = size.broadcast;
+      const subscribers = Math.round((name === 'broadcast1k' ? 1_000 : BROADCAST_MAX) * scale);
+      const figures = await runBroadcast(url, { subscribers, ...rest });
+      return { value: figures.deliveredPerSecond, unit: 'msg/s delivered', extra: { reachMs: figures.reachMs, subscribers } };
     }
     case 'idle': {
       gc();
