@@ -26,3 +26,5 @@ export { connectEnvironment } from './remote-environment.js';
 export type { ConnectEnvironmentOptions, ControlSocketConstructor, RemoteEnvironment } from './remote-environment.js';
 export { serveContractEnvironment } from './environment-server.js';
 export type { EnvironmentServer, EnvironmentServerOptions, ServedFile } from './environment-server.js';
+export { describeBroker } from './describe-broker.js';
+export type { BrokerCluster, BrokerClusterFactory } from './describe-broker.js';

@@ -65,6 +65,8 @@ export const errorCodes = {
   WK_ERR_BUFFER_FULL: { closeCode: null, domain: 'posix', description: 'send() refused: the message would take bufferedAmount past maxBufferedAmount (errno ENOBUFS); nothing of it was sent and the connection stays open.' },
   WK_ERR_UNSUPPORTED: { closeCode: null, domain: 'usage', description: 'The operation does not exist on this transport (ping() on a framed TCP stream, for example).' },
   WK_ERR_OUTBOX_FULL: { closeCode: null, domain: 'usage', description: "reconnecting(): a message sent while disconnected did not fit the outbox's bounds, or was dropped from it by the 'drop-oldest' policy." },
+  // Session resume (the wirekit.resume.v1 subprotocol).
+  WK_ERR_RESUME: { closeCode: null, domain: 'websocket', description: 'Session resume: the peer broke the wirekit.resume.v1 format (a bad hello or envelope), or did not send its hello or welcome in time.' },
   // Codec service.
   WK_ERR_DECODE: { closeCode: 1007, domain: 'websocket', description: "A message could not be decoded by the CodecService's codec (with closeOnDecodeError the connection closes with 1007)." },
 } as const satisfies Record<string, ErrorCodeEntry>;

@@ -45,3 +45,9 @@ export { reconnecting, ReconnectingConnection } from './reconnecting-connection.
 export type { ReconnectAttempt, ReconnectGiveUp, ReconnectingConnectionEvents } from './reconnect-events.js';
 export { backoffDelay, defaultShouldReconnect, RECONNECT_CLOSE_CODES } from './reconnect-policy.js';
 export type { BackoffOptions, OutboxOptions, OutboxPolicy, ReconnectCause, ReconnectPolicy } from './reconnect-policy.js';
+
+// Session resume (wirekit.resume.v1): the client side, and the wire format the server shares.
+export { ResumeSession } from './resume-session.js';
+export type { ResumeSessionEvents, ResumeSessionOptions } from './resume-session.js';
+export { compareOffsets, decodeEnvelope, encodeEnvelope, isEnvelope, isOffset, parseHello, RESUME_MAGIC, RESUME_PROTOCOL } from './resume-wire.js';
+export type { NotResumedReason, ResumeHeader, ResumeHello } from './resume-wire.js';

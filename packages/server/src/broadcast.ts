@@ -41,7 +41,8 @@ export async function broadcast(targets: Iterable<Connection>, message: Message,
   return { sent: recipients.length - failed.length, failed };
 }
 
-function exclusions(except: BroadcastOptions['except']): ReadonlySet<Connection> {
+/** The connections `except` names, as a set. */
+export function exclusions(except: BroadcastOptions['except']): ReadonlySet<Connection> {
   if (except === undefined) return new Set();
   if (isIterable(except)) return new Set(except);
   return new Set([except]);

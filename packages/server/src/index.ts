@@ -12,6 +12,7 @@ export type {
 
 // Rooms and broadcast (the chat use case).
 export { Room, RoomRegistry } from './room.js';
+export type { RoomHooks } from './room.js';
 export { broadcast } from './broadcast.js';
 export type { BroadcastFailure, BroadcastOptions, BroadcastResult } from './broadcast.js';
 
@@ -20,3 +21,10 @@ export { Routes, WebSocketHandler } from './routes.js';
 export type { HandlerProducer, WebSocketSessionHandler } from './routes.js';
 export { PerfectWebSocket } from './perfect-web-socket.js';
 export type { OpcodeType, PerfectWebSocketOptions, ReadContinuation, SendCompletion } from './perfect-web-socket.js';
+
+// Scale-out: the broker seam (in-process by default; @wirekit/redis across nodes) and session resume.
+export { BROADCAST_ROOM } from './broker.js';
+export type { Broker, BrokerEntry, BrokerEvents, BrokerReplay, PresenceEntry, SessionRecord } from './broker.js';
+export { InProcessBroker, InProcessHub } from './in-process-broker.js';
+export type { InProcessBrokerOptions, InProcessHubOptions } from './in-process-broker.js';
+export type { ResumeOptions } from './session-resume.js';

@@ -2,6 +2,19 @@ import type { Connection, Message } from '@wirekit/core';
 import { broadcast, type BroadcastOptions, type BroadcastResult } from './broadcast.js';
 
 /**
+ * What a {@link RoomRegistry} lets its owner see and steer: a server routes broadcasts through
+ * its broker (`publish`) and follows membership for presence.
+ */
+export interface RoomHooks {
+  /** Replaces the local fan-out of {@link Room.broadcast}. */
+  readonly publish?: (room: Room, message: Message, options: BroadcastOptions) => Promise<BroadcastResult>;
+  /** After `connection` joined (it is a member). */
+  readonly onJoin?: (room: Room, connection: Connection) => void;
+  /** After `connection` left (it is no longer a member). */
+  readonly onLeave?: (room: Room, connection: Connection) => void;
+}
+
+/**
  * A named set of connections that receive the same messages: a chat room. A connection leaves
  * its rooms by itself when it closes, so a room never holds, or sends to, a dead connection for
  * long. Works with any {@link Connection}, not only the server's.
@@ -17,15 +30,18 @@ export class Room {
   readonly #members = new Map<Connection, () => void>();
   readonly #onEmpty: ((room: Room) => void) | undefined;
   readonly #onFirstJoin: ((room: Room) => void) | undefined;
+  readonly #hooks: RoomHooks;
 
   /**
    * @param name the room's name.
-   * @param hooks used by {@link RoomRegistry} to drop empty rooms and re-register revived ones.
+   * @param hooks used by {@link RoomRegistry} to drop empty rooms and re-register revived ones,
+   *   and by a server to route broadcasts through its broker.
    */
-  constructor(name = '', hooks: { onEmpty?: (room: Room) => void; onFirstJoin?: (room: Room) => void } = {}) {
+  constructor(name = '', hooks: RoomHooks & { onEmpty?: (room: Room) => void; onFirstJoin?: (room: Room) => void } = {}) {
     this.name = name;
     this.#onEmpty = hooks.onEmpty;
     this.#onFirstJoin = hooks.onFirstJoin;
+    this.#hooks = hooks;
   }
 
   /** Members now. */
@@ -55,6 +71,7 @@ export class Room {
     const stop = connection.on('close', () => this.leave(connection));
     if (this.#members.size === 0) this.#onFirstJoin?.(this);
     this.#members.set(connection, stop);
+    this.#hooks.onJoin?.(this, connection);
     return true;
   }
 
@@ -64,15 +81,19 @@ export class Room {
     if (stop === undefined) return false;
     this.#members.delete(connection);
     stop();
+    this.#hooks.onLeave?.(this, connection);
     if (this.#members.size === 0) this.#onEmpty?.(this);
     return true;
   }
 
   /**
    * Sends `message` to every member (but `except`), reporting each failure; never rejects.
+   * In a server's registry the message goes through the server's broker, so members on every
+   * node get it; the result counts this node's members.
    * @see {@link broadcast}
    */
   broadcast(message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
+    if (this.#hooks.publish !== undefined) return this.#hooks.publish(this, message, options);
     return broadcast(this.#members.keys(), message, options);
   }
 }
@@ -84,6 +105,12 @@ export class Room {
  */
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
+  readonly #hooks: RoomHooks;
+
+  /** @param hooks given to every room (a server passes its broker's). */
+  constructor(hooks: RoomHooks = {}) {
+    this.#hooks = hooks;
+  }
 
   /** Number of rooms with members (or fetched and not yet emptied). */
   get size(): number {
@@ -95,6 +122,7 @@ export class RoomRegistry {
     let room = this.#rooms.get(name);
     if (room === undefined) {
       room = new Room(name, {
+        ...this.#hooks,
         onEmpty: (emptied) => {
           if (this.#rooms.get(emptied.name) === emptied) this.#rooms.delete(emptied.name);
         },

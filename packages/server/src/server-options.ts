@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Clock, EngineConnection, WireKitError } from '@wirekit/core';
 import type { ExtensionFactory, HeaderInput, UpgradeRequest } from '@wirekit/protocol';
+import type { Broker } from './broker.js';
 import type { Routes } from './routes.js';
+import type { ResumeOptions } from './session-resume.js';
 
 /** What {@link WireKitServerOptions.verifyClient} is told about a handshake it may refuse. */
 export interface VerifyClientInfo {
@@ -100,6 +102,17 @@ export interface WireKitServerOptions {
   readonly routes?: Routes;
   /** Time source for every timeout; defaults to core's system clock. Tests inject a fake one. */
   readonly clock?: Clock;
+  /**
+   * What carries rooms, broadcast, presence and resumable sessions between server nodes.
+   * Defaults to an in-process broker of this server alone (nothing to set up for one process);
+   * `@wirekit/redis` spans processes and machines. A given broker is not closed by `close()`.
+   */
+  readonly broker?: Broker;
+  /**
+   * Session resume for clients that offer the `wirekit.resume.v1` subprotocol; `false` turns it
+   * off. On by default: it costs nothing for clients that do not offer it.
+   */
+  readonly resume?: ResumeOptions | false;
 }
 
 /** The events of a {@link WireKitServer} and their listener arguments. */

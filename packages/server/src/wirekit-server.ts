@@ -12,6 +12,7 @@ import {
   type Clock,
   type EngineConnection,
   type Message,
+  RESUME_PROTOCOL,
 } from '@wirekit/core';
 import {
   acceptUpgrade,
@@ -22,9 +23,13 @@ import {
   type RejectUpgradeOptions,
   type UpgradeRequest,
 } from '@wirekit/protocol';
-import { broadcast, type BroadcastOptions, type BroadcastResult } from './broadcast.js';
+import type { BroadcastOptions, BroadcastResult } from './broadcast.js';
+import { BROADCAST_ROOM, type Broker, type PresenceEntry } from './broker.js';
+import { InProcessBroker } from './in-process-broker.js';
 import { PerfectWebSocket } from './perfect-web-socket.js';
 import { RoomRegistry } from './room.js';
+import { RoomBus } from './room-bus.js';
+import { SessionResume } from './session-resume.js';
 import { pathOf, Routes, type WebSocketSessionHandler } from './routes.js';
 import type { ListeningAddress, VerifyClientResult, WireKitServerEvents, WireKitServerOptions } from './server-options.js';
 
@@ -53,8 +58,8 @@ type Admission =
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2
  */
 export class WireKitServer {
-  /** The rooms of this server, by name. */
-  readonly rooms = new RoomRegistry();
+  /** The rooms of this server, by name; their broadcasts go through the broker to every node. */
+  readonly rooms: RoomRegistry;
   /** Perfect-style routes: a path matching one is handled by its WebSocketHandler. */
   readonly routes: Routes;
   readonly #options: WireKitServerOptions;
@@ -62,6 +67,8 @@ export class WireKitServer {
   readonly #handshakeTimeout: number;
   readonly #maxConnections: number;
   readonly #events = new EventEmitter<WireKitServerEvents>();
+  readonly #bus: RoomBus;
+  readonly #sessions: SessionResume | null;
   readonly #connections = new Set<EngineConnection>();
   /** Sockets that have not finished a handshake, with their timeout timer. */
   readonly #pending = new Map<Duplex, unknown>();
@@ -114,6 +121,9 @@ export class WireKitServer {
     this.#onOwnSocketClose = function (this: Socket) {
       sockets.delete(this);
     };
+    this.#bus = new RoomBus(options.broker ?? new InProcessBroker(), (room) => this.rooms.find(room), () => this.#connections, (error) => this.#report(error));
+    this.rooms = new RoomRegistry(this.#bus.hooks);
+    this.#sessions = options.resume === false ? null : new SessionResume(this.#bus, this.rooms, this.#clock, (error) => this.#report(error), options.resume);
     if (options.server !== undefined) {
       this.#http = options.server;
       this.#http.on('upgrade', this.#onUpgrade);
@@ -123,6 +133,21 @@ export class WireKitServer {
   /** The open connections (a live view); each leaves when it closes. */
   get connections(): ReadonlySet<EngineConnection> {
     return this.#connections;
+  }
+
+  /** The broker that carries rooms between nodes (the in-process one unless the `broker` option says otherwise). */
+  get broker(): Broker {
+    return this.#bus.broker;
+  }
+
+  /** The session id of a connection on the resume subprotocol, or null for a plain one. */
+  sessionId(connection: EngineConnection): string | null {
+    return this.#sessions?.idOf(connection) ?? null;
+  }
+
+  /** Who is in `room` on every node of the cluster (members of dead nodes excluded). */
+  presence(room: string): Promise<readonly PresenceEntry[]> {
+    return this.#bus.broker.presence(room);
   }
 
   /** Adds a listener; returns the function that removes it. */
@@ -204,11 +229,12 @@ export class WireKitServer {
   }
 
   /**
-   * Sends `message` to every open connection (but `except`), reporting each failure; never rejects.
+   * Sends `message` to every open connection of every node (but `except`), reporting each
+   * failure of this node's; never rejects. Not replayed on resume.
    * @see {@link broadcast}
    */
   broadcast(message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
-    return broadcast(this.#connections, message, options);
+    return this.#bus.publish(BROADCAST_ROOM, message, options);
   }
 
   /**
@@ -235,6 +261,9 @@ export class WireKitServer {
     // Refused clients that never read their response would hold http.close() open.
     for (const socket of this.#sockets) socket.destroy();
     await stopped;
+    this.#sessions?.close();
+    this.#bus.close();
+    if (this.#options.broker === undefined) await this.#bus.broker.close();
     this.#emitSafely('close');
   }
 
@@ -289,6 +318,7 @@ export class WireKitServer {
       const protocol = wanted !== undefined && upgrade.protocols.includes(wanted) ? wanted : '';
       return { kind: 'accept', protocol, session };
     }
+    if (this.#sessions !== null && upgrade.protocols.includes(RESUME_PROTOCOL)) return { kind: 'accept', protocol: RESUME_PROTOCOL, session: null };
     return { kind: 'accept', protocol: this.#options.handleProtocols?.(upgrade.protocols, upgrade) ?? '', session: null };
   }
 
@@ -343,7 +373,12 @@ export class WireKitServer {
         this.#report(error);
       }
     }
-    this.#emitSafely('connection', connection, upgrade, incoming);
+    if (this.#sessions !== null && accepted.protocol === RESUME_PROTOCOL) {
+      // The application meets a resumable connection once its session is settled (hello, welcome, replay).
+      void this.#sessions.open(connection).then((ready) => ready && this.#emitSafely('connection', connection, upgrade, incoming));
+    } else {
+      this.#emitSafely('connection', connection, upgrade, incoming);
+    }
     return connection;
   }
 
