@@ -1,7 +1,7 @@
 import { concat, Engine, encodeFrame, Opcode, type EngineEvent } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { acceptServerConnection, memoryChannelPair, type EngineConnection, type Message, type WireKitError } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 import { connectPair, random, tick, URL } from './support/pair.js';
 
 const text = new TextEncoder();
