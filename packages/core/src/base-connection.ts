@@ -50,8 +50,8 @@ export interface ConnectionLimits {
    * Bytes of received messages nobody has taken (no `message` listener, no receive() pending)
    * beyond which the connection stops reading its transport, so that TCP slows the sender down;
    * it reads again once they are down to half. Messages received and still waiting to be
-   * decoded by an extension (permessage-deflate) count too, and no further one is decoded while
-   * decoded messages alone are over it. Default 1 MiB.
+   * decoded by an extension (permessage-deflate) count too, reading waits while any is, and no
+   * further one is decoded while decoded messages alone are over it. Default 1 MiB.
    */
   readonly receiveHighWaterMark?: number;
   /**
@@ -282,14 +282,19 @@ export abstract class BaseConnection implements Connection {
   protected updateFlow(): void {
     const flags = this.flags;
     const messages = this.heldBytes + (this.pullQueue?.bytes ?? 0);
-    const queued = messages + this.inputBacklog;
+    const backlog = this.inputBacklog;
+    const queued = messages + backlog;
     const paused = (flags & READING_PAUSED) !== 0;
     const flowControl = (flags & NO_FLOW_CONTROL) === 0;
     const mark = this.receiveHighWaterMark;
-    if (!paused && flowControl && (queued > mark || (flags & OUTPUT_BLOCKED) !== 0)) {
+    // While an extension decodes (inflates), reading waits, as ws's receiver does: a compressed
+    // byte can cost a thousand to inflate, so a backlog of them is work, and time before a peer
+    // that left is noticed, out of proportion to its size.
+    const hold = (flags & OUTPUT_BLOCKED) !== 0 || backlog > 0;
+    if (!paused && flowControl && (queued > mark || hold)) {
       this.flags |= READING_PAUSED;
       this.pauseReading();
-    } else if (paused && (!flowControl || (queued <= mark / 2 && (flags & OUTPUT_BLOCKED) === 0))) {
+    } else if (paused && (!flowControl || (queued <= mark / 2 && !hold))) {
       this.flags &= ~READING_PAUSED;
       this.resumeReading();
     }

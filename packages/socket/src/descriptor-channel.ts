@@ -55,7 +55,9 @@ export function descriptorChannel(table: SocketTable, fd: number): ByteChannel {
   const pump = (): void => {
     if (handlers === null || closed) return;
     let drained = false;
-    for (let reads = 0; !paused && !closed; reads += 1) {
+    // Once the socket hung up, what its receive buffer holds (bounded by the table's receiveBuffer)
+    // is read even while paused: pausing waits for a reader, and no more can come.
+    for (let reads = 0; (!paused || hungUp) && !closed; reads += 1) {
       if (reads === READS_PER_TURN) return schedule();
       let result;
       try {

@@ -1,0 +1,74 @@
+// The assertions every hostile-peer test makes, for a server victim or any engine-based client.
+import { describe, expect, it } from 'vitest';
+import { ATTACKS } from '../../src/hostile/attacks.js';
+import { runAttack, runHandshakeAttack, type AttackOutcome, type VictimKind } from '../../src/hostile/run-attack.js';
+
+const MiB = 1024 * 1024;
+/**
+ * JS heap plus external memory a victim may hold after an attack and a forced GC. An idle
+ * victim holds about 11 MiB; any growth per frame, per ping or per compressed message would
+ * put it far above this after the attacks' millions of frames.
+ */
+export const MEMORY_CEILING = 32 * MiB;
+/** Peak RSS allowed: the deflate bomb inflates up to maxMessageSize (100 MiB) before it is refused. */
+export const RSS_CEILING = 320 * MiB;
+/** CPU ms a victim may use in the half second after the attacker left: nothing is done for a peer that is gone. */
+export const CPU_AFTER_CEILING = 250;
+
+function expectBounded(outcome: AttackOutcome): void {
+  expect(outcome.alive, 'the victim process survived').toBe(true);
+  expect(outcome.memory.heapUsed + outcome.memory.external, 'heap + external after GC').toBeLessThan(MEMORY_CEILING);
+  expect(outcome.memory.maxRss, 'peak RSS').toBeLessThan(RSS_CEILING);
+  expect(outcome.cpuAfter, 'CPU ms after the attacker left').toBeLessThan(CPU_AFTER_CEILING);
+}
+
+/** One `it` per attack of issue 11 against `kind`, each in its own victim process. */
+export function describeHostilePeer(title: string, kind: VictimKind): void {
+  // Each case has its own victim process: they run side by side (maxConcurrency in vitest.config.ts).
+  describe.concurrent(title, { timeout: 60_000 }, () => {
+    it.each(ATTACKS)('survives $name', async (attack) => {
+      const outcome = await runAttack(kind, attack);
+      expectBounded(outcome);
+      expect(outcome.close, 'the victim reported the connection closed').not.toBeNull();
+      expect(outcome.close!.lateMessages, 'messages delivered after close').toBe(0);
+      if (attack.expected === undefined) {
+        // The attacker left: the victim saw the transport end (1006), having lost nothing it owed.
+        expect(outcome.close!.code).toBe(1006);
+      } else {
+        expect(outcome.seen.closeCode, 'close code on the wire').toBe(attack.expected.closeCode);
+        expect(outcome.close!.code).toBe(attack.expected.closeCode);
+        expect(outcome.close!.errors).toContain(attack.expected.error);
+      }
+    });
+
+    if (kind.side === 'server') {
+      it('answers a slowloris request with 408 at the handshake timeout (as ws does)', async () => {
+        const outcome = await runHandshakeAttack(kind, 'slowloris');
+        expect(outcome.status).toMatch(/^HTTP\/1\.1 408 /);
+        expect(outcome.alive).toBe(true);
+        expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
+      });
+
+      it('answers 10,000 headers with 431', async () => {
+        const outcome = await runHandshakeAttack(kind, 'many-headers');
+        expect(outcome.status).toMatch(/^HTTP\/1\.1 431 /);
+        expect(outcome.alive).toBe(true);
+        expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
+      });
+    } else {
+      it('fails a 101 that never ends with WK_ERR_CONNECT_TIMEOUT (a slowloris server)', async () => {
+        const outcome = await runHandshakeAttack(kind, 'slowloris');
+        expect(outcome.connectError).toBe('WK_ERR_CONNECT_TIMEOUT');
+        expect(outcome.alive).toBe(true);
+        expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
+      });
+
+      it('fails a 101 with 10,000 headers with WK_ERR_HANDSHAKE_HEADERS_TOO_LARGE', async () => {
+        const outcome = await runHandshakeAttack(kind, 'many-headers');
+        expect(outcome.connectError).toBe('WK_ERR_HANDSHAKE_HEADERS_TOO_LARGE');
+        expect(outcome.alive).toBe(true);
+        expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
+      });
+    }
+  });
+}
