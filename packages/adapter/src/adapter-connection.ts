@@ -260,6 +260,7 @@ export abstract class AdapterConnection implements Connection {
   protected deliver(message: Message): void {
     if (this.info !== null) return;
     this.inbox.push(message, this.emitter.listenerCount('message') > 0);
+    this.updateFlow();
     this.emitter.emit('message', message);
   }
 
