@@ -1,7 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
-import { WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, MessageQueue, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
 import { ABNORMAL_CLOSURE, closedError, notOpenError } from './adapter-errors.js';
-import { Inbox } from './inbox.js';
 import { checkMessage, checkPingPayload } from './validate.js';
 
 /** Attaches a no-op handler so that a promise nobody awaits cannot become an unhandled rejection; awaiters still see it reject. */
@@ -18,8 +17,12 @@ export function rejected<T>(error: WireKitError): Promise<T> {
 type Settle = { readonly resolve: () => void; readonly reject: (error: WireKitError) => void };
 type PendingPing = { readonly payload: Uint8Array; readonly sentAt: number; readonly resolve: (rtt: number) => void; readonly reject: (error: WireKitError) => void };
 
-/** Options every adapter connection takes. */
-export interface AdapterConnectionOptions {
+/**
+ * Options every adapter connection takes, with core's limits: `receiveHighWaterMark` pauses
+ * the library's reading (where it can pause: ws) while received messages wait for a consumer,
+ * and `maxBufferedAmount` refuses a send with WK_ERR_BUFFER_FULL, as on the engine transports.
+ */
+export interface AdapterConnectionOptions extends ConnectionLimits {
   /**
    * ms to wait, after close(), for the closing handshake to complete before giving up with
    * WK_ERR_CLOSE_TIMEOUT and 1006. Defaults to 5 000, as core's connections: a loaded server
@@ -31,6 +34,9 @@ export interface AdapterConnectionOptions {
 }
 
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
+/** Why the library's reading is paused: input held until the application can observe it, or messages past receiveHighWaterMark. */
+const HOLD = 1;
+const FULL = 2;
 
 /**
  * What the ws and WHATWG connections share: events, the state, receive() and `for await`, the
@@ -47,7 +53,15 @@ export abstract class AdapterConnection implements Connection {
   /** The failure that ends the connection, when the adapter failed it itself: its close code is reported instead of the library's. */
   protected failure: WireKitError | null = null;
   private readonly emitter = new EventEmitter<ConnectionEvents>();
-  private readonly inbox = new Inbox();
+  private readonly inbox = new MessageQueue(() => this.updateFlow());
+  private readonly receiveHighWaterMark: number;
+  private readonly maxBufferedAmount: number;
+  /** Payload bytes of sends whose write has not completed: what maxBufferedAmount bounds. */
+  private pendingBytes = 0;
+  /** HOLD | FULL: why reading is paused (0: reading). */
+  private paused = 0;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly emitHeld = (message: Message): void => void this.emitter.emit('message', message);
   private readonly sends = new Set<Settle>();
   private readonly pings: PendingPing[] = [];
   private readonly closeTimeout: number;
@@ -61,6 +75,8 @@ export abstract class AdapterConnection implements Connection {
     this.current = initial;
     this.closeTimeout = options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
     this.now = options.now ?? (() => performance.now());
+    this.receiveHighWaterMark = options.receiveHighWaterMark ?? DEFAULT_RECEIVE_HIGH_WATER_MARK;
+    this.maxBufferedAmount = options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED_AMOUNT;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
@@ -76,6 +92,45 @@ export abstract class AdapterConnection implements Connection {
   protected abstract startClose(code: number | undefined, reason: string): void;
   /** Drops the connection now (terminate(), close timeout) and stops listening to the library. */
   protected abstract abort(): void;
+  /** Stops the library reading its socket; a library that cannot (WHATWG) ignores it. */
+  protected pauseInput(): void {}
+  protected resumeInput(): void {}
+
+  /**
+   * Holds the library's input, from an open socket, until the application can observe what it
+   * does: a microtask after its first consumer (a `message` listener, receive(), an iterator),
+   * or the next macrotask (connectWs's awaiter has run by then). Core's EngineConnection does
+   * the same (see its establish()): so that a message that came with the 101 is answered before
+   * a violation behind it fails the connection, and the error reaches a listener.
+   */
+  protected holdInput(): void {
+    this.setPaused(HOLD, true);
+    this.holdTimer = setTimeout(() => this.releaseInput(), 0);
+  }
+
+  private releaseInput(): void {
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    this.setPaused(HOLD, false);
+  }
+
+  private consumerArrived(): void {
+    if ((this.paused & HOLD) !== 0) queueMicrotask(() => this.releaseInput());
+  }
+
+  private setPaused(reason: number, on: boolean): void {
+    const before = this.paused;
+    this.paused = on ? before | reason : before & ~reason;
+    if (before === 0 && this.paused !== 0) this.pauseInput();
+    else if (before !== 0 && this.paused === 0 && this.info === null) this.resumeInput();
+  }
+
+  /** receiveHighWaterMark: pause above it, read again once the messages waiting are down to half. */
+  private updateFlow(): void {
+    const queued = this.inbox.bytes;
+    if ((this.paused & FULL) === 0 && queued > this.receiveHighWaterMark) this.setPaused(FULL, true);
+    else if ((this.paused & FULL) !== 0 && queued <= this.receiveHighWaterMark / 2) this.setPaused(FULL, false);
+  }
 
   /**
    * Sends one message: a string as Text, a Uint8Array as Binary. Resolves when the library has
@@ -87,17 +142,28 @@ export abstract class AdapterConnection implements Connection {
   send(data: Message): Promise<void> {
     checkMessage(data);
     if (this.current !== 'open') return rejected(notOpenError());
+    // Payload bytes, as core counts them (the library's bufferedAmount adds frame headers).
+    const buffered = this.pendingBytes;
+    const size = typeof data === 'string' ? utf8Length(data) : data.length;
+    if (buffered > 0) {
+      if (buffered + size > this.maxBufferedAmount) {
+        return rejected(new WireKitError('WK_ERR_BUFFER_FULL', `cannot queue ${size} bytes: ${buffered} are buffered and maxBufferedAmount is ${this.maxBufferedAmount}; wait for earlier sends`, { errno: 'ENOBUFS' }));
+      }
+    }
     return quiet(new Promise<void>((resolve, reject) => {
       const settle: Settle = { resolve, reject };
       this.sends.add(settle);
+      this.pendingBytes += size;
       try {
         this.transmit(data, (error) => {
+          this.pendingBytes -= size;
           if (!this.sends.delete(settle)) return;
           if (error === undefined) resolve();
           else reject(this.info === null ? error : closedError(this.info));
         });
       } catch (error) {
         this.sends.delete(settle);
+        this.pendingBytes -= size;
         reject(error instanceof WireKitError ? error : notOpenError());
       }
     }));
@@ -105,11 +171,15 @@ export abstract class AdapterConnection implements Connection {
 
   /** One-shot pull of the next message; rejects WK_ERR_CLOSED once closed and nothing is queued. */
   receive(): Promise<Message> {
-    return quiet(this.inbox.receive());
+    const next = quiet(this.inbox.receive());
+    this.consumerArrived();
+    return next;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Message> {
-    return this.inbox.iterator();
+    const iterator = this.inbox.iterator();
+    this.consumerArrived();
+    return iterator;
   }
 
   /**
@@ -144,6 +214,8 @@ export abstract class AdapterConnection implements Connection {
   close(code?: number, reason = ''): Promise<CloseInfo> {
     if (this.current !== 'open' && this.current !== 'connecting') return this.closed;
     this.startClose(code, reason);
+    // The peer's answer to our Close is behind any input still held.
+    this.releaseInput();
     this.setState('closing');
     this.closeTimer = setTimeout(() => {
       this.closeTimer = null;
@@ -168,6 +240,11 @@ export abstract class AdapterConnection implements Connection {
     // eventemitter3's listener type is computed from ConnectionEvents; the cast bridges the generic.
     const fn = listener as Parameters<typeof this.emitter.on<E>>[1];
     this.emitter.on(event, fn);
+    if (event === 'message') {
+      // Messages that came before any consumer go to the first one (core's contract, issue 17).
+      this.inbox.handOver(this.emitHeld);
+      this.consumerArrived();
+    }
     return () => {
       this.emitter.off(event, fn);
     };
@@ -183,6 +260,7 @@ export abstract class AdapterConnection implements Connection {
   protected deliver(message: Message): void {
     if (this.info !== null) return;
     this.inbox.push(message, this.emitter.listenerCount('message') > 0);
+    this.updateFlow();
     this.emitter.emit('message', message);
   }
 
@@ -216,7 +294,9 @@ export abstract class AdapterConnection implements Connection {
     this.setState('closed');
     this.info = info;
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
-    const error = closedError(info);
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    // A violation the library failed the connection for is what pending calls see, not WK_ERR_CLOSED.
+    const error = this.failure ?? closedError(info);
     this.inbox.end(error);
     for (const ping of this.pings.splice(0)) ping.reject(error);
     const sends = [...this.sends];

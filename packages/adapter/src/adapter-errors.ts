@@ -60,8 +60,9 @@ export function closedError(info: CloseInfo): WireKitError {
 export function libraryError(error: unknown): WireKitError {
   if (error instanceof WireKitError) return error;
   const errno = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  const mapped = typeof errno === 'string' ? WS_CODES[errno] : undefined;
   const message = error instanceof Error ? error.message : String(error);
+  // ws reports a continuation with nothing to continue as opcode 0 being invalid; the engine's code says what happened.
+  const mapped = errno === 'WS_ERR_INVALID_OPCODE' && / opcode 0$/.test(message) ? 'WK_ERR_UNEXPECTED_CONTINUATION' : typeof errno === 'string' ? WS_CODES[errno] : undefined;
   if (mapped !== undefined) return new WireKitError(mapped, message, { domain: 'websocket', cause: error });
   if (errno === undefined) {
     for (const [pattern, code] of WS_HANDSHAKE_MESSAGES) {

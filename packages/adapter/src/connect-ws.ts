@@ -1,4 +1,4 @@
-import { WireKitError, type ConnectOptions } from '@wirekit/core';
+import { WireKitError, type ConnectionLimits, type ConnectOptions } from '@wirekit/core';
 import { handshakeStatusError, libraryError, usageError } from './adapter-errors.js';
 import { checkProtocols, checkTimeout, checkUrl } from './validate.js';
 import { WsConnection, type WsSocketLike } from './ws-connection.js';
@@ -20,8 +20,17 @@ interface ConnectingWs extends WsSocketLike {
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
 }
 
-/** Options of {@link connectWs}: core's ConnectOptions, plus what only ws can do. */
-export interface WsConnectOptions extends ConnectOptions {
+/**
+ * Options of {@link connectWs}: core's ConnectOptions and limits, plus what only ws can do.
+ * The limits map onto ws's own options where ws has one, and are enforced by the adapter where
+ * it has none, so that every transport bounds the same inputs: `maxMessageSize` → ws's
+ * `maxPayload`; `maxFragments` → ws's `maxFragments`; `receiveHighWaterMark` → the adapter
+ * pauses ws (`WebSocket#pause()`) while that many bytes of messages wait for a consumer;
+ * `maxBufferedAmount` → the adapter refuses a send past it (ws has no such bound). ws's other
+ * bounds keep ws's defaults, which are already finite: `maxPendingAutoPongs` (60: a peer that
+ * pings and never reads is dropped) and `maxBufferedChunks` (262,144 chunks of a frame in progress).
+ */
+export interface WsConnectOptions extends ConnectOptions, ConnectionLimits {
   /**
    * The `ws` WebSocket class. By default the `ws` package (a peer dependency) is imported on the
    * first connect, so that importing @wirekit/adapter never loads it (browsers, Deno, Bun).
@@ -32,11 +41,20 @@ export interface WsConnectOptions extends ConnectOptions {
    * WireKit transports: compression costs CPU and memory per connection, and it is opt-in.
    */
   readonly perMessageDeflate?: boolean;
+  /**
+   * Most fragments one message may have; more fail the connection with 1009 (ws's
+   * WS_ERR_TOO_MANY_BUFFERED_PARTS, reported as WK_ERR_MESSAGE_TOO_LARGE). Default 65,536:
+   * 64-byte fragments of a 4 MiB message (Autobahn 9.3.x/9.4.x, which ws's own 16,384 fails
+   * with 1008) pass, while a flood of tiny fragments costs ws at most that many buffers.
+   */
+  readonly maxFragments?: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 /** 100 MiB, core's engine default, so that every transport refuses the same messages. */
 const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
+/** See {@link WsConnectOptions.maxFragments}. */
+const DEFAULT_MAX_FRAGMENTS = 65_536;
 /** A variable specifier, so that bundlers leave `ws` out of browser, Deno and Bun bundles. */
 const WS_MODULE = 'ws';
 
@@ -149,6 +167,7 @@ function open(constructor: WsConstructor, given: string, target: URL, offered: r
   const wsOptions: Record<string, unknown> = {
     perMessageDeflate: options.perMessageDeflate ?? false,
     maxPayload: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE,
+    maxFragments: options.maxFragments ?? DEFAULT_MAX_FRAGMENTS,
     autoPong: options.autoPong ?? true,
     // ws's own close timer is a backstop: the connection's, which reports WK_ERR_CLOSE_TIMEOUT, fires first.
     closeTimeout: closeTimeout * 2,
@@ -211,7 +230,15 @@ function open(constructor: WsConstructor, given: string, target: URL, offered: r
       if (settled) return;
       settled = true;
       cleanup();
-      resolve(new WsConnection(socket, { url: given, protocol: selected, extensions: responseHeaders['sec-websocket-extensions'] ?? '', responseHeaders, closeTimeout }));
+      resolve(new WsConnection(socket, {
+        url: given,
+        protocol: selected,
+        extensions: responseHeaders['sec-websocket-extensions'] ?? '',
+        responseHeaders,
+        closeTimeout,
+        ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
+        ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
+      }));
     };
     const onAbort = (): void => fail(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted', { cause: options.signal?.reason }));
     const timer = setTimeout(() => fail(new WireKitError('WK_ERR_CONNECT_TIMEOUT', `the connect and opening handshake did not finish within ${connectTimeout} ms`)), connectTimeout);

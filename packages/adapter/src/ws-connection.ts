@@ -27,6 +27,9 @@ export interface WsSocketLike {
   ping(data: Uint8Array, mask: undefined, callback: (error?: Error | null) => void): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  /** ws ≥ 8.? stops and restarts reading its socket (absent in older versions: then the adapter reads on). */
+  pause?(): void;
+  resume?(): void;
   on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
   on(event: 'ping' | 'pong', listener: (data: Uint8Array) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -105,6 +108,7 @@ export class WsConnection extends AdapterConnection {
     socket.on('pong', (data) => this.pongReceived(bytesOf(data)));
     socket.on('error', this.onError);
     socket.addEventListener('close', this.onClose);
+    if (socket.readyState === OPEN) this.holdInput();
   }
 
   get protocol(): string {
@@ -137,6 +141,15 @@ export class WsConnection extends AdapterConnection {
     } catch (error) {
       throw closeArgumentError(error, code);
     }
+  }
+
+  protected override pauseInput(): void {
+    this.socket.pause?.();
+  }
+
+  protected override resumeInput(): void {
+    // ws ignores it on a socket still connecting or closed.
+    this.socket.resume?.();
   }
 
   protected abort(): void {

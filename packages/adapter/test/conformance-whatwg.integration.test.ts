@@ -5,7 +5,7 @@
  * uses only that surface, so each skip below is a gap of WHATWG WebSockets everywhere, except
  * 'subprotocol-declined', a gap of this constructor.
  */
-import { describeConnection } from '@wirekit/conformance';
+import { describeConnection, WHATWG_STRICTNESS_SKIPS } from '@wirekit/conformance';
 import { WebSocket } from 'ws';
 import { connectWebSocket } from '../src/index.js';
 
@@ -19,5 +19,6 @@ describeConnection('adapter (WHATWG, ws class)', connectWebSocket(WebSocket), {
       feature: 'subprotocol-declined',
       reason: 'the constructor here, ws\'s class, fails the handshake ("Server sent no subprotocol") when the server selects none of those offered; WHATWG (browsers, undici) open with protocol ""',
     },
+    ...WHATWG_STRICTNESS_SKIPS,
   ],
 });

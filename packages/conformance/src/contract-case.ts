@@ -34,6 +34,11 @@ export const CONFORMANCE_FEATURES = [
   'drop-mid-frame',
   'slow-reader',
   'keep-alive',
+  'deliver-before-fail',
+  'deliver-before-fail-async',
+  'fault-error-code',
+  'utf8-fail-fast',
+  'early-messages',
 ] as const;
 
 /** One feature of {@link CONFORMANCE_FEATURES}. */

@@ -22,6 +22,7 @@ export interface ControlOperations {
   'fault.connections': { args: [id: number]; result: number };
   'fault.pings': { args: [id: number]; result: number };
   'fault.clientClose': { args: [id: number, ms: number]; result: { code: number; reason: string } };
+  'fault.received': { args: [id: number]; result: WireMessage[] };
   'fault.close': { args: [id: number]; result: null };
   closedPortUrl: { args: []; result: string };
   /** A result the client hands to the parent (a ContractReport, or anything JSON). */

@@ -103,6 +103,8 @@ class Session {
         return this.find(this.faults, a, 'fault server').connections();
       case 'fault.pings':
         return this.find(this.faults, a, 'fault server').pings();
+      case 'fault.received':
+        return (await this.find(this.faults, a, 'fault server').received()).map(toWire);
       case 'fault.clientClose':
         return this.find(this.faults, a, 'fault server').clientClose(b as number);
       case 'fault.close':

@@ -1,4 +1,4 @@
-import type { Connection, WireKitError } from '@wirekit/core';
+import type { Connection, Message, WireKitError } from '@wirekit/core';
 import { encodeFrame, Opcode } from '@wirekit/protocol';
 import { expect } from './assert.js';
 import { rejectionOf, waitFor, within } from './bounded.js';
@@ -25,6 +25,8 @@ export interface FaultHandle {
   pings(): Promise<number>;
   /** The first Close a client sent; rejects after `ms`. */
   clientClose(ms: number): Promise<PeerClose>;
+  /** The messages the server decoded so far, in order; none after the client's Close (modes that decode). */
+  received(): Promise<Message[]>;
 }
 
 /** What the fault cases get: a fault server per case, a URL nothing listens on, and core's keepAlive when available. */

@@ -14,7 +14,7 @@ export type FaultServerOptions =
   /** Answers 101, writes the first half of a binary frame, then destroys the connection. */
   | { readonly mode: 'drop-mid-frame'; readonly when?: FaultTrigger }
   /** Answers 101, writes `bytes` as they are, then behaves (echoes, answers Close). */
-  | { readonly mode: 'malformed-frame'; readonly bytes: Uint8Array; readonly when?: FaultTrigger }
+  | { readonly mode: 'malformed-frame'; readonly bytes: Uint8Array; readonly when?: FaultTrigger; readonly delivery?: FaultDelivery }
   /** Accepts the TCP connection and never writes a byte. */
   | { readonly mode: 'never-answer' }
   /** Refuses the upgrade with `status`; 403 unless given (a typical auth refusal). */
@@ -33,6 +33,14 @@ export type FaultServerOptions =
  */
 export type FaultTrigger = 'with-101' | 'on-first-client-bytes';
 
+/**
+ * How a malformed-frame server's `bytes` travel: in a write of their own right after the 101's
+ * (the default), in the very write of the 101 (one TCP segment on loopback: what Autobahn's
+ * 3.x–5.x cases often produce), or split into pieces of {@link SPLIT_PIECE} bytes written
+ * {@link SPLIT_GAP_MS} apart, Nagle off, so that headers, payloads and frames straddle segments.
+ */
+export type FaultDelivery = 'own-write' | 'with-101' | 'split';
+
 /** The names of the fault modes. */
 export type FaultMode = FaultServerOptions['mode'];
 
@@ -45,7 +53,10 @@ export interface FaultServer {
   readonly connections: number;
   /** Pings received so far (modes that decode). */
   readonly pings: number;
-  /** Messages received so far, in order (modes that decode). */
+  /**
+   * Messages received so far, in order (modes that decode). Nothing after the client's Close is
+   * decoded (RFC 6455 §5.5.1), so a message here was sent before it.
+   */
   readonly received: readonly Message[];
   /** The first Close a client sent; rejects after `ms`. */
   clientClose(ms: number): Promise<PeerClose>;
@@ -57,6 +68,24 @@ const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).d
 /** A frame long enough that half of it is header plus a partial payload. */
 const DROPPED_FRAME_PAYLOAD = 256;
 const DEFAULT_REFUSAL_STATUS = 403;
+/** Bytes per write of a 'split' delivery: small enough to cut every header. */
+export const SPLIT_PIECE = 3;
+/** ms between the writes of a 'split' delivery: each becomes a segment, and a read, of its own. */
+export const SPLIT_GAP_MS = 5;
+
+/** Writes `bytes` in pieces of SPLIT_PIECE bytes, SPLIT_GAP_MS apart, with Nagle off; stops when the socket goes. */
+function writeSplit(socket: Socket, bytes: Uint8Array): void {
+  socket.setNoDelay(true);
+  let at = 0;
+  const next = (): void => {
+    if (socket.destroyed || at >= bytes.length) return;
+    socket.write(bytes.subarray(at, at + SPLIT_PIECE));
+    at += SPLIT_PIECE;
+    const timer = setTimeout(next, SPLIT_GAP_MS);
+    socket.once('close', () => clearTimeout(timer));
+  };
+  next();
+}
 
 /**
  * Starts a WebSocket server on node:net that misbehaves in one chosen way, for testing how a
@@ -168,10 +197,18 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         return;
       }
       case 'malformed-frame': {
-        accept();
         const bytes = options.bytes;
+        if (options.delivery === 'with-101') {
+          socket.setNoDelay(true);
+          const response = acceptUpgrade(request, { sha1, protocol: request.protocols[0] ?? '' }).response;
+          socket.write(Buffer.concat([response, bytes]));
+          attachEngine(socket, new Uint8Array(0), { writes: true, autoPong: true });
+          return;
+        }
+        accept();
         strike(socket, remainder, options.when, () => {
-          socket.write(bytes);
+          if (options.delivery === 'split') writeSplit(socket, bytes);
+          else socket.write(bytes);
           attachEngine(socket, new Uint8Array(0), { writes: true, autoPong: true });
         });
         return;

@@ -13,7 +13,8 @@ export type { ContractEnvironment, EnvironmentFaultServer } from './environment.
 export type { FaultHandle, KeepAlive } from './fault-cases.js';
 export { localEnvironment } from './local-environment.js';
 export { startFaultServer } from './fault-server.js';
-export type { FaultMode, FaultServer, FaultServerOptions, FaultTrigger } from './fault-server.js';
+export type { FaultDelivery, FaultMode, FaultServer, FaultServerOptions, FaultTrigger } from './fault-server.js';
+export { WHATWG_STRICTNESS_SKIPS, WS_STRICTNESS_SKIPS } from './violation-cases.js';
 export type { ContractServer, PeerClose, ServerKind, ServerPeer } from './contract-server.js';
 export { SERVER_PROTOCOLS } from './contract-server.js';
 export { startWsContractServer } from './ws-contract-server.js';

@@ -30,6 +30,7 @@ export function localEnvironment(): ContractEnvironment {
         connections: () => Promise.resolve(server.connections),
         pings: () => Promise.resolve(server.pings),
         clientClose: (ms) => server.clientClose(ms),
+        received: () => Promise.resolve([...server.received]),
         close: () => server.close(),
       };
     },

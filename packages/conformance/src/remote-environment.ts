@@ -132,6 +132,7 @@ export async function connectEnvironment(url: string, options: ConnectEnvironmen
         connections: () => call('fault.connections', id),
         pings: () => call('fault.pings', id),
         clientClose: (ms) => call('fault.clientClose', id, ms),
+        received: async () => (await call('fault.received', id)).map(fromWire),
         close: async () => void (await call('fault.close', id)),
       };
     },

@@ -6,6 +6,7 @@ import type { ContractServer, ServerKind } from './contract-server.js';
 import type { ContractEnvironment, EnvironmentFaultServer } from './environment.js';
 import { faultCases, type FaultContext, type KeepAlive } from './fault-cases.js';
 import { messagingCases } from './messaging-cases.js';
+import { violationCases } from './violation-cases.js';
 
 /** A capability a transport documents it lacks, and why. */
 export interface ConformanceSkip {
@@ -180,7 +181,7 @@ function faultGroup(factory: ConnectionFactory, environment: ContractEnvironment
   return {
     kind: 'faults',
     label: FAULTS_LABEL,
-    cases: plan('faults', faultCases, why, context),
+    cases: plan('faults', [...faultCases, ...violationCases], why, context),
     start: () => Promise.resolve(),
     async afterCase() {
       try {

@@ -165,7 +165,6 @@ export abstract class BaseConnection implements Connection {
   on<E extends keyof ConnectionEvents>(event: E, listener: (...args: ConnectionEvents[E]) => void): () => void {
     const fn = listener;
     this.emitter.on(event, fn);
-    if (event === 'message') this.consumerArrived();
     // On a microtask, so that on() returns (and its remover exists) before the listener runs.
     if (event === 'message' && this.held !== null && this.held.length > 0 && (this.flags & DRAIN_SCHEDULED) === 0) {
       this.flags |= DRAIN_SCHEDULED;
@@ -251,11 +250,7 @@ export abstract class BaseConnection implements Connection {
   private startPulling(): void {
     this.queue.startPulling();
     this.drainHeld();
-    this.consumerArrived();
   }
-
-  /** A `message` listener, receive() or an iterator was just added: what holds input for a first consumer may let it go. */
-  protected consumerArrived(): void {}
 
   /** Hands held messages to the consumers, in order, while there are any (a listener may remove itself). */
   private drainHeld(): void {

@@ -1,5 +1,6 @@
 import {
   assertNever,
+  concat,
   encodeClosePayload,
   Engine,
   ProtocolError,
@@ -185,11 +186,12 @@ export class EngineConnection extends BaseConnection {
   /**
    * Opens the connection with what the handshake settled: starts the engine, emits `state`
    * and `open`. The remainder and bytes received meanwhile wait (reading paused) until the
-   * application can observe what they do: a microtask after its first consumer (`message`
-   * listener, receive(), iterator), or the clock's next turn (a client's connect() awaiter and a
-   * server's `connection` listeners have run by then). So each message before a violation can
-   * be answered, and the violation's error reaches a listener or receive() instead of firing
-   * before any could exist. One timer per connection that has such bytes (every client), none per message.
+   * application can observe what they do: the clock's next turn, when a client's connect()
+   * awaiter and a server's `connection` listeners have run. Not on a first consumer: that may
+   * be a wrapper (reconnecting(), rx) pulling at once, before the application listens. So each
+   * message before a violation can be answered, and the violation's error reaches a listener or
+   * receive() instead of firing before any could exist. One timer per connection that has such
+   * bytes (every client), none per message.
    * Ignored once the connection closed.
    * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT when it is already open.
    */
@@ -393,21 +395,22 @@ export class EngineConnection extends BaseConnection {
     this.establish(outcome);
   }
 
-  /** Runs the bytes held since the handshake through the engine (once), and reads again. */
+  /** Runs the bytes held since the handshake through the engine (once), and reads again; violations wait a turn. */
   private releaseEarly(): void {
-    const early = this.early;
     const engine = this.engine;
+    const early = this.early;
     if (early === null || engine === null || this.state === 'closed') return;
     this.early = null;
     this.clock.clearTimeout(this.turnTimer);
     this.turnTimer = null;
+    // Until the next turn, a violation in these bytes or in what the channel hands over at once
+    // on resume (a stream's buffered chunks, each a read) waits for the answers before it.
+    engine.holdViolations = true;
+    this.holdViolation();
     this.channel.resume();
-    for (const chunk of early) engine.receive(chunk);
+    // One read for the engine, so that a violation in a later chunk still follows the messages before it (deferViolations).
+    if (early.length > 0) engine.receive(early.length === 1 ? early[0]! : concat(early, early.reduce((sum, chunk) => sum + chunk.length, 0)));
     if (engine.heldViolation !== null) this.holdViolation();
-  }
-
-  protected override consumerArrived(): void {
-    if (this.early !== null && this.engine !== null) queueMicrotask(() => this.releaseEarly());
   }
 
   /**

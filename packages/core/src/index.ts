@@ -20,6 +20,8 @@ export { memoryChannelPair } from './memory-channel.js';
 export type { MemoryChannel, MemoryChannelOptions } from './memory-channel.js';
 
 export { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK } from './base-connection.js';
+export { MessageQueue, messageSize } from './message-queue.js';
+export { utf8Length } from './utf8.js';
 export type { ConnectionLimits } from './base-connection.js';
 export { EngineConnection } from './engine-connection.js';
 export type { AcceptedHandshake, EngineConnectionOptions, HandshakeOutcome, PendingHandshake } from './engine-connection-options.js';

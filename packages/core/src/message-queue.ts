@@ -10,7 +10,8 @@ export function messageSize(message: Message): number {
 
 /**
  * The pull side of a connection: `receive()` and `for await`. A message that arrives with a
- * receive() pending goes to it; otherwise it is queued for the next one.
+ * receive() pending goes to it; otherwise it is queued for the next one. One queue for every
+ * Connection of WireKit: core's, the adapter's and the browser task's.
  *
  * Once pulling is in use (receive() or an iterator was used at least once), every message is
  * queued until read; before that, only while nobody listens to `message` events. The queue
@@ -25,6 +26,7 @@ export class MessageQueue {
   private readonly waiters: Waiter[] = [];
   private ended: WireKitError | null = null;
   private pulling = false;
+  private handingOver = false;
 
   constructor(private readonly onTake: () => void = () => undefined) {}
 
@@ -58,6 +60,29 @@ export class MessageQueue {
       this.items.push(message);
       this.queuedBytes += messageSize(message);
     }
+  }
+
+  /**
+   * Hands the queued messages to `deliver`, in order, while nobody pulls: what a connection
+   * does when its first `message` listener arrives and messages were queued for lack of any
+   * consumer, so that they go to that first consumer, as if it had been there (issue 17).
+   */
+  drainTo(deliver: (message: Message) => void): void {
+    while (!this.pulling && this.size > 0) deliver(this.take());
+  }
+
+  /**
+   * {@link drainTo} on a microtask, once however often it is asked before it runs: what a
+   * connection calls when a `message` listener is added, so that on() returns (and its
+   * remover exists) before the listener gets the held messages.
+   */
+  handOver(deliver: (message: Message) => void): void {
+    if (this.pulling || this.size === 0 || this.handingOver) return;
+    this.handingOver = true;
+    queueMicrotask(() => {
+      this.handingOver = false;
+      this.drainTo(deliver);
+    });
   }
 
   /** The next message; queued messages are still delivered after the end, then `error` rejects. */

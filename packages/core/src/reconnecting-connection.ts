@@ -52,6 +52,7 @@ export class ReconnectingConnection implements Connection {
   #link: Connection | null = null;
   #linkError: WireKitError | null = null;
   #unlink: Array<() => void> = [];
+  readonly #emitHeld = (message: Message): void => void this.#emitter.emit('message', message);
 
   constructor(factory: ConnectionFactory, url: string | URL, policy: ReconnectPolicy = {}) {
     this.#policy = resolvePolicy(policy);
@@ -208,6 +209,8 @@ export class ReconnectingConnection implements Connection {
   on<E extends keyof ReconnectingConnectionEvents>(event: E, listener: (...args: ReconnectingConnectionEvents[E]) => void): () => void {
     // eventemitter3's listener type is computed from the event map; the cast bridges the generic.
     this.#emitter.on(event, listener as never);
+    // Messages pulled from the link before anyone listened go to the first listener (core's contract).
+    if (event === 'message') this.#queue.handOver(this.#emitHeld);
     return () => {
       this.#emitter.off(event, listener as never);
     };
@@ -345,7 +348,7 @@ export class ReconnectingConnection implements Connection {
       this.#phase = 'closed';
       if (error !== null && cause.kind === 'failed') this.#emitter.emit('error', error);
       this.#emitter.emit('give-up', event);
-      return this.#end(cause.kind === 'closed' ? cause.info : ABNORMAL);
+      return this.#end(cause.kind === 'closed' ? cause.info : ABNORMAL, cause.kind === 'closed' ? cause.error : null);
     }
     const attempt = ++this.#attempt;
     const delay = backoffDelay(attempt, this.#policy);
@@ -368,10 +371,14 @@ export class ReconnectingConnection implements Connection {
     this.#generation++;
   }
 
-  /** This run is over: held messages and pending receives fail, `close` is emitted and `closed` resolves. */
-  #end(info: CloseInfo): void {
+  /**
+   * This run is over: held messages and pending receives fail — with the error that failed the
+   * last link when one did (a violation's WK_ERR_* rather than WK_ERR_CLOSED), `close` is
+   * emitted and `closed` resolves.
+   */
+  #end(info: CloseInfo, failure: WireKitError | null = null): void {
     this.#phase = 'closed';
-    const closed = new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
+    const closed = failure ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
     this.#outbox.failAll(closed);
     this.#queue.end(closed);
     this.#setState('closed');

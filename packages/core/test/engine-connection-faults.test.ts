@@ -90,12 +90,23 @@ describe('EngineConnection, a valid message followed by a violation (deliver bef
     });
   });
 
+  it('a for await reply leaves before the Close when the message and the violation come as separate reads of the same turn as the 101', async () => {
+    const { client, server } = await connectPair({}, { after: [textFrame('hello'), VIOLATIONS[0].bytes.slice()] });
+    const seen = watch(server);
+    for await (const message of client) await client.send(`echo ${String(message)}`);
+    await server.closed;
+    expect(seen.events).toEqual(['message echo hello', 'close 1002']);
+  });
+
   it('holds the failure until a later turn of the injected clock, and writes nothing meanwhile', async () => {
     const clock = new FakeClock();
     const { client, server } = await connectPair({ clock }, { after: join([textFrame('hello'), VIOLATIONS[0].bytes]) });
     const seen = watch(server);
     const errors = errorsOf(client);
     client.on('message', (message: Message) => void client.send(`echo ${String(message)}`));
+    await tick();
+    expect(seen.events).toEqual([]);
+    clock.advance(0); // the turn that releases what came with the 101
     await tick();
     expect(errors).toEqual([]);
     expect(client.state).toBe('open');
@@ -109,6 +120,7 @@ describe('EngineConnection, a valid message followed by a violation (deliver bef
   it('arms no timer for messages that keep coming (the hot path has no per-message macrotask)', async () => {
     const clock = new FakeClock();
     const { client, server } = await connectPair({ clock });
+    clock.advance(0); // the one timer of a client: the turn after connect() resolved
     const seen: Message[] = [];
     client.on('message', (message: Message) => seen.push(message));
     for (let i = 0; i < 100; i++) void server.send(`m${i}`);

@@ -137,6 +137,12 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   private latePong: Uint8Array | null = null;
   /** The extensions are disposed once the decodes queued before a clean close are done. */
   private disposeWhenIdle = false;
+  /**
+   * While true, any violation is held (see {@link heldViolation}), whether or not a message
+   * came before it: the caller opens such a window while the application may not have had its
+   * turn yet (bytes that came with the handshake), and closes it with {@link failHeld}.
+   */
+  holdViolations = false;
   /** A data message was delivered during the current receive() call (see deferViolations). */
   private delivered = false;
   private held: ProtocolError | null = null;
@@ -251,6 +257,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   /** Fails the connection with the held violation (see `deferViolations`); nothing when none is held. */
   failHeld(): void {
+    this.holdViolations = false;
     const error = this.held;
     if (error === null) return;
     this.held = null;
@@ -419,7 +426,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   /** The peer's bytes broke the protocol: fail now, or hold it (deferViolations) after a delivered message. */
   private violation(error: ProtocolError): void {
-    if (this.delivered && this.options.deferViolations === true) this.held = error;
+    if (this.holdViolations || (this.delivered && this.options.deferViolations === true)) this.held = error;
     else this.fail(error);
   }
 

@@ -113,6 +113,18 @@ describe('Engine', () => {
         expect(types(events)).toEqual(['text', 'protocol-error WK_ERR_RESERVED_BITS', 'close']);
       });
 
+      it('holds any violation, even with nothing before it and across reads, while holdViolations is set; failHeld() ends the window', () => {
+        const { engine, events } = recorded(role, { deferViolations: true });
+        engine.holdViolations = true;
+        engine.receive(good());
+        engine.receive(bad());
+        expect(types(events)).toEqual(['text']);
+        expect(engine.heldViolation?.code).toBe('WK_ERR_RESERVED_BITS');
+        engine.failHeld();
+        expect(engine.holdViolations).toBe(false);
+        expect(types(events)).toEqual(['text', 'protocol-error WK_ERR_RESERVED_BITS', 'close']);
+      });
+
       it('failHeld() does nothing when no violation is held', () => {
         const { engine, events } = recorded(role, { deferViolations: true });
         engine.failHeld();

@@ -35,8 +35,14 @@ const encoder = new TextEncoder();
  * Differences from Perfect, each on purpose: a read delivers one whole message (the engine
  * reassembles fragments and checks UTF-8), so `final` is always true; a completion receives the
  * error of a failed send instead of being called as if it had worked. Messages that arrive
- * before a read is pending wait in the connection (core's queue, which stops reading the socket
- * past its receiveHighWaterMark), so a client that outruns its session cannot fill memory.
+ * before a read is pending wait in the connection (held for its first consumer, which stops
+ * reading the socket past its receiveHighWaterMark), so a client that outruns its session
+ * cannot fill memory.
+ *
+ * A pending read is a `message` listener on the connection, so its continuation runs in the
+ * engine's delivery, synchronously, as a `connection` event listener does: a session's answer
+ * to a message is written before anything the engine decodes after it (a violation's Close
+ * included), and a read costs no promise. The listener is removed as soon as no read is pending.
  */
 export class PerfectWebSocket {
   /**
@@ -50,16 +56,24 @@ export class PerfectWebSocket {
   readonly #readers: PendingRead[] = [];
   readonly #clock: Clock;
   readonly #onError: ((error: WireKitError) => void) | undefined;
-  /** The one receive() in flight (null once the connection has ended); a read that timed out leaves it to the next read. */
-  #next: Promise<Message | null> | null = null;
-  #pumping = false;
+  /** Removes the `message` listener, while one is attached (a read is pending); else null. */
+  #stopListening: (() => void) | null = null;
   #fragmenting = false;
+  readonly #onMessage = (message: Message): void => {
+    const reader = this.#readers.shift();
+    if (this.#readers.length === 0) this.#unlisten();
+    reader?.deliver(message);
+  };
 
   /** Reads pull from `connection` (its receive()); messages wait there until a read asks. */
   constructor(connection: EngineConnection, options: PerfectWebSocketOptions = {}) {
     this.connection = connection;
     this.#clock = options.clock ?? systemClock;
     this.#onError = options.onError;
+    connection.on('close', () => {
+      this.#unlisten();
+      for (const reader of this.#readers.splice(0)) reader.deliver(null);
+    });
   }
 
   /** Whether the connection is open (Perfect's `isConnected`). */
@@ -123,49 +137,33 @@ export class PerfectWebSocket {
     const reader: PendingRead = {
       deliver: (message) => {
         if (reader.timer !== undefined) this.#clock.clearTimeout(reader.timer);
-        // Delivered outside the engine's event dispatch, so a continuation can read or send again at once.
-        queueMicrotask(() => deliver(message));
+        deliver(message);
       },
       timer: undefined,
     };
+    // After the end, a read gets null; outside the caller's call, as a read's answer always is.
+    if (this.connection.state === 'closed') {
+      queueMicrotask(() => reader.deliver(null));
+      return;
+    }
     const seconds = this.readTimeoutSeconds;
     if (seconds >= 0) {
       reader.timer = this.#clock.setTimeout(() => {
         const index = this.#readers.indexOf(reader);
         if (index === -1) return;
         this.#readers.splice(index, 1);
+        if (this.#readers.length === 0) this.#unlisten();
         reader.timer = undefined;
         reader.deliver(null);
       }, seconds * 1000);
     }
     this.#readers.push(reader);
-    void this.#pump();
+    this.#stopListening ??= this.connection.on('message', this.#onMessage);
   }
 
-  /** Hands messages to waiting reads, in order, pulling one at a time; after the end every read gets null. */
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#readers.length > 0) {
-        this.#next ??= this.connection.receive().then(
-          (message) => message,
-          () => null,
-        );
-        const message = await this.#next;
-        if (message === null) {
-          for (const reader of this.#readers.splice(0)) reader.deliver(null);
-          return;
-        }
-        const reader = this.#readers.shift();
-        // Every read timed out meanwhile: the message stays in #next for the next read.
-        if (reader === undefined) return;
-        this.#next = null;
-        reader.deliver(message);
-      }
-    } finally {
-      this.#pumping = false;
-    }
+  #unlisten(): void {
+    this.#stopListening?.();
+    this.#stopListening = null;
   }
 
   #send(data: Message, final: boolean, completion: SendCompletion | undefined): void {

@@ -1,7 +1,6 @@
-import { systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { MessageQueue, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
 import { CloseCode, encodeClosePayload, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
 import { EventEmitter } from 'eventemitter3';
-import { PullQueue } from './pull-queue.js';
 
 /** The part of a WHATWG `WebSocket` this package uses; a browser's, undici's, Deno's, Bun's or `ws`'s fits. */
 export interface WebSocketLike {
@@ -56,7 +55,7 @@ export class WebSocketConnection implements Connection {
   private readonly options: WebSocketConnectionOptions;
   private readonly clock: Clock;
   private readonly emitter = new EventEmitter<ConnectionEvents>();
-  private readonly queue = new PullQueue();
+  private readonly queue = new MessageQueue();
   private readonly sends: PendingSend[] = [];
   private readonly detach: () => void;
   private resolveClosed!: (info: CloseInfo) => void;
@@ -65,6 +64,7 @@ export class WebSocketConnection implements Connection {
   private drainTimer: unknown = null;
   private closeTimer: unknown = null;
   private failure: WireKitError | null = null;
+  private readonly emitHeld = (message: Message): void => void this.emitter.emit('message', message);
 
   /** @internal Use the browser entry's `connect`. */
   constructor(WebSocketClass: WebSocketConstructor, options: WebSocketConnectionOptions) {
@@ -209,6 +209,8 @@ export class WebSocketConnection implements Connection {
   on<E extends keyof ConnectionEvents>(event: E, listener: (...args: ConnectionEvents[E]) => void): () => void {
     const fn = listener as Parameters<typeof this.emitter.on<E>>[1];
     this.emitter.on(event, fn);
+    // Messages that came before any consumer go to the first one (core's contract).
+    if (event === 'message') this.queue.handOver(this.emitHeld);
     return () => {
       this.emitter.off(event, fn);
     };

@@ -4,7 +4,7 @@
  * cannot do or cannot tell, plus one gap of `ws` itself (subprotocol-declined), which browsers do
  * not have and the Chromium run covers.
  */
-import { describeConnection } from '@wirekit/conformance';
+import { describeConnection, WHATWG_STRICTNESS_SKIPS } from '@wirekit/conformance';
 import { WebSocket } from 'ws';
 import { createConnect, type WebSocketConstructor } from '../src/index.browser.js';
 
@@ -20,5 +20,6 @@ describeConnection('task (browser entry on a WHATWG WebSocket)', connect, {
     { feature: 'handshake-status', reason: 'the WHATWG error event carries no HTTP status: a refused upgrade is WK_ERR_TRANSPORT' },
     { feature: 'subprotocol-declined', reason: "ws's client fails when the server picks none of the offered subprotocols (browsers open with protocol '')" },
     { feature: 'invalid-utf8', reason: 'the platform fails the connection itself and only says "error": WK_ERR_TRANSPORT' },
+    ...WHATWG_STRICTNESS_SKIPS,
   ],
 });

@@ -21,8 +21,8 @@ export interface ServeOptions {
   readonly refuse?: number;
   /** Pick a subprotocol from the offered ones. */
   readonly protocol?: (offered: string[]) => string;
-  /** Bytes to send right after the 101 in the same write (first frames). */
-  readonly after?: Uint8Array;
+  /** Bytes to send right after the 101 in the same write (first frames); several arrays arrive as several reads in one turn. */
+  readonly after?: Uint8Array | readonly Uint8Array[];
   readonly connection?: Partial<Omit<ServerConnectionOptions, 'url' | 'protocol' | 'extensions' | 'extensionsHeader' | 'remainder'>>;
   /** Called with the request, e.g. to inspect headers. */
   readonly onRequest?: (request: UpgradeRequest) => void;
@@ -51,7 +51,8 @@ export function serveOnce(channel: MemoryChannel, options: ServeOptions = {}): P
           return;
         }
         const accepted = acceptUpgrade(result.request, { sha1, protocol: options.protocol?.(result.request.protocols) ?? '' });
-        channel.write(options.after === undefined ? [accepted.response] : [accepted.response, options.after], () => undefined);
+        const after = options.after === undefined ? [] : options.after instanceof Uint8Array ? [options.after] : options.after;
+        channel.write([accepted.response, ...after], () => undefined);
         resolve(
           acceptServerConnection(channel, {
             url: `ws://${result.request.host}${result.request.target}`,
