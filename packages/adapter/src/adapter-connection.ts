@@ -1,8 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import { WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { notAMessageError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
 import { ABNORMAL_CLOSURE, closedError, notOpenError } from './adapter-errors.js';
 import { Inbox } from './inbox.js';
-import { checkMessage, checkPingPayload } from './validate.js';
+import { checkPingPayload, isMessage } from './validate.js';
 
 /** Attaches a no-op handler so that a promise nobody awaits cannot become an unhandled rejection; awaiters still see it reject. */
 export function quiet<T>(promise: Promise<T>): Promise<T> {
@@ -80,13 +80,12 @@ export abstract class AdapterConnection implements Connection {
   /**
    * Sends one message: a string as Text, a Uint8Array as Binary. Resolves when the library has
    * handed it to the OS; rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED when the connection
-   * ends first. Never drops silently; a rejection nobody awaits is not unhandled.
-   *
-   * @throws {WireKitError} WK_ERR_INVALID_ARGUMENT for anything but a string or Uint8Array.
+   * ends first, WK_ERR_INVALID_ARGUMENT for anything but a string or Uint8Array. Never drops
+   * silently; a rejection nobody awaits is not unhandled.
    */
   send(data: Message): Promise<void> {
-    checkMessage(data);
-    if (this.current !== 'open') return rejected(notOpenError());
+    if (!isMessage(data)) return rejected(notAMessageError());
+    if (this.current !== 'open') return rejected(notOpenError(this.current));
     return quiet(new Promise<void>((resolve, reject) => {
       const settle: Settle = { resolve, reject };
       this.sends.add(settle);
@@ -98,7 +97,7 @@ export abstract class AdapterConnection implements Connection {
         });
       } catch (error) {
         this.sends.delete(settle);
-        reject(error instanceof WireKitError ? error : notOpenError());
+        reject(error instanceof WireKitError ? error : notOpenError(this.current));
       }
     }));
   }
@@ -122,11 +121,11 @@ export abstract class AdapterConnection implements Connection {
    */
   ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
     checkPingPayload(payload);
-    if (this.current !== 'open') return rejected(notOpenError());
+    if (this.current !== 'open') return rejected(notOpenError(this.current));
     try {
       this.transmitPing(payload);
     } catch (error) {
-      return rejected(error instanceof WireKitError ? error : notOpenError());
+      return rejected(error instanceof WireKitError ? error : notOpenError(this.current));
     }
     return quiet(new Promise((resolve, reject) => this.pings.push({ payload: payload.slice(), sentAt: this.now(), resolve, reject })));
   }
