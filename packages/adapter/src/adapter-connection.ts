@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, MessageQueue, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, MessageQueue, notAMessageError, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
 import { ABNORMAL_CLOSURE, closedError, notOpenError } from './adapter-errors.js';
-import { checkMessage, checkPingPayload } from './validate.js';
+import { checkPingPayload, isMessage } from './validate.js';
 
 /** Attaches a no-op handler so that a promise nobody awaits cannot become an unhandled rejection; awaiters still see it reject. */
 export function quiet<T>(promise: Promise<T>): Promise<T> {
@@ -135,13 +135,12 @@ export abstract class AdapterConnection implements Connection {
   /**
    * Sends one message: a string as Text, a Uint8Array as Binary. Resolves when the library has
    * handed it to the OS; rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED when the connection
-   * ends first. Never drops silently; a rejection nobody awaits is not unhandled.
-   *
-   * @throws {WireKitError} WK_ERR_INVALID_ARGUMENT for anything but a string or Uint8Array.
+   * ends first, WK_ERR_INVALID_ARGUMENT for anything but a string or Uint8Array. Never drops
+   * silently; a rejection nobody awaits is not unhandled.
    */
   send(data: Message): Promise<void> {
-    checkMessage(data);
-    if (this.current !== 'open') return rejected(notOpenError());
+    if (!isMessage(data)) return rejected(notAMessageError());
+    if (this.current !== 'open') return rejected(notOpenError(this.current));
     // Payload bytes, as core counts them (the library's bufferedAmount adds frame headers).
     const buffered = this.pendingBytes;
     const size = typeof data === 'string' ? utf8Length(data) : data.length;
@@ -164,7 +163,7 @@ export abstract class AdapterConnection implements Connection {
       } catch (error) {
         this.sends.delete(settle);
         this.pendingBytes -= size;
-        reject(error instanceof WireKitError ? error : notOpenError());
+        reject(error instanceof WireKitError ? error : notOpenError(this.current));
       }
     }));
   }
@@ -192,11 +191,11 @@ export abstract class AdapterConnection implements Connection {
    */
   ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
     checkPingPayload(payload);
-    if (this.current !== 'open') return rejected(notOpenError());
+    if (this.current !== 'open') return rejected(notOpenError(this.current));
     try {
       this.transmitPing(payload);
     } catch (error) {
-      return rejected(error instanceof WireKitError ? error : notOpenError());
+      return rejected(error instanceof WireKitError ? error : notOpenError(this.current));
     }
     return quiet(new Promise((resolve, reject) => this.pings.push({ payload: payload.slice(), sentAt: this.now(), resolve, reject })));
   }

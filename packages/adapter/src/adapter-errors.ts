@@ -1,4 +1,4 @@
-import { errorCodes, toWireKitError, WireKitError, type CloseInfo, type WireKitErrorCode } from '@wirekit/core';
+import { errorCodes, notOpenError as coreNotOpenError, toWireKitError, WireKitError, type CloseInfo, type ConnectionState, type WireKitErrorCode } from '@wirekit/core';
 
 /**
  * 1006, read from core's error table (the close code of a connection that ended without a
@@ -41,9 +41,12 @@ export function usageError(code: WireKitErrorCode, message: string, cause?: unkn
   return new WireKitError(code, message, { domain: 'usage', closeCode: null, ...(cause === undefined ? {} : { cause }) });
 }
 
-/** send() or ping() on a connection that is not open (STYLE.md §4: never a silent drop). */
-export function notOpenError(): WireKitError {
-  return usageError('WK_ERR_NOT_OPEN', 'The connection is not open');
+/**
+ * send() or ping() on a connection that is not open (STYLE.md §4: never a silent drop): core's
+ * error, so that every transport says the same.
+ */
+export function notOpenError(state: ConnectionState = 'closed'): WireKitError {
+  return coreNotOpenError(state);
 }
 
 /** What pending receive(), ping() and send() calls reject with when the connection ends. */

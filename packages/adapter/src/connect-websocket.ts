@@ -1,6 +1,6 @@
-import { WireKitError, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
+import { defineConnect, WireKitError, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
 import { errorEventError, usageError } from './adapter-errors.js';
-import { checkProtocols, checkTimeout, checkUrl, webSocketHref } from './validate.js';
+import { checkProtocols, checkTimeout, webSocketHref } from './validate.js';
 import { WebSocketConnection, type WebSocketLike } from './websocket-connection.js';
 
 /** A WHATWG WebSocket constructor: `globalThis.WebSocket`, undici's, Deno's, Bun's, or ws's class. */
@@ -41,7 +41,8 @@ function refuseUnsupported(options: ConnectOptions, requestInit: boolean): void 
  * A WireKit factory on a WHATWG WebSocket constructor: a {@link WebSocketConnection} once the
  * socket opens. It honours protocols, connectTimeout, closeTimeout, signal and maxMessageSize
  * (checked after arrival, see {@link WebSocketConnection}); tls, extensions and autoPong: false
- * throw WK_ERR_UNSUPPORTED, and so do headers and origin unless `requestInit` is set.
+ * reject WK_ERR_UNSUPPORTED, and so do headers and origin unless `requestInit` is set. The
+ * factory never throws: a bad URL (WK_ERR_INVALID_URL, core's one URL check) or option rejects.
  *
  * Errors: WHATWG reports a failed open as a bare `error` event, so a refused connection, a DNS
  * failure and a refused upgrade all reject with WK_ERR_TRANSPORT, unless the platform attaches
@@ -51,8 +52,8 @@ function refuseUnsupported(options: ConnectOptions, requestInit: boolean): void 
  *
  * @param WebSocketCtor the constructor; defaults to `globalThis.WebSocket`, read at each connect.
  * @param settings see {@link ConnectWebSocketOptions}.
- * @throws {WireKitError} WK_ERR_UNSUPPORTED when no constructor is given and the platform has no
- *   global WebSocket (Node 20).
+ * Rejects WK_ERR_UNSUPPORTED when no constructor is given and the platform has no global
+ * WebSocket (Node 20).
  * @example
  * ```ts
  * import { connectWebSocket } from '@wirekit/adapter';
@@ -61,10 +62,9 @@ function refuseUnsupported(options: ConnectOptions, requestInit: boolean): void 
  * ```
  */
 export function connectWebSocket(WebSocketCtor?: WebSocketConstructor, settings: ConnectWebSocketOptions = {}): (url: string | URL, options?: ConnectOptions) => Promise<WebSocketConnection> {
-  return (url, options = {}) => {
+  return defineConnect((target: URL, options: ConnectOptions, url: string | URL): Promise<WebSocketConnection> => {
     const constructor = WebSocketCtor ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (constructor === undefined) throw usageError('WK_ERR_UNSUPPORTED', 'this platform has no global WebSocket (Node 20): pass a constructor, or use connectWs');
-    const target = checkUrl(url);
     const protocols = checkProtocols(options.protocols);
     const connectTimeout = checkTimeout('connectTimeout', options.connectTimeout, DEFAULT_CONNECT_TIMEOUT);
     checkTimeout('closeTimeout', options.closeTimeout, 1);
@@ -76,7 +76,7 @@ export function connectWebSocket(WebSocketCtor?: WebSocketConstructor, settings:
       ? (href: string) => new (constructor as unknown as InitConstructor)(href, { protocols: [...protocols], headers: { ...options.headers, ...(options.origin === undefined ? {} : { Origin: options.origin }) } })
       : (href: string) => new constructor(href, [...protocols]);
     return open(create, String(url), webSocketHref(target), options, connectTimeout);
-  };
+  });
 }
 
 function open(create: (href: string) => WebSocketLike, given: string, href: string, options: ConnectOptions, connectTimeout: number): Promise<WebSocketConnection> {

@@ -1,6 +1,6 @@
-import { WireKitError, type ConnectionLimits, type ConnectOptions } from '@wirekit/core';
+import { defineConnect, WireKitError, type ConnectionLimits, type ConnectOptions } from '@wirekit/core';
 import { handshakeStatusError, libraryError, usageError } from './adapter-errors.js';
-import { checkProtocols, checkTimeout, checkUrl } from './validate.js';
+import { checkProtocols, checkTimeout } from './validate.js';
 import { WsConnection, type WsSocketLike } from './ws-connection.js';
 
 /** The `ws` WebSocket class, as far as connectWs uses it. */
@@ -141,9 +141,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  * the ws client fails a handshake in which the server selects none of them, which RFC 6455
  * §4.1 and WHATWG accept as protocol ''.
  *
- * @throws {WireKitError} WK_ERR_INVALID_URL, WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_ARGUMENT
- *   (domain usage) for bad input; WK_ERR_UNSUPPORTED for WireKit `extensions` (ws runs only its
- *   own permessage-deflate: use `perMessageDeflate`), and for `tls.verifyPeer` on a ws: URL.
+ * Bad input rejects (never throws), with domain usage: WK_ERR_INVALID_URL (core's one URL
+ * check), WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_ARGUMENT; WK_ERR_UNSUPPORTED for WireKit
+ * `extensions` (ws runs only its own permessage-deflate: use `perMessageDeflate`), and for
+ * `tls.verifyPeer` on a ws: URL.
  * @example
  * ```ts
  * import { connectWs } from '@wirekit/adapter';
@@ -151,7 +152,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  * ```
  */
 export function connectWs(url: string | URL, options: WsConnectOptions = {}): Promise<WsConnection> {
-  const target = checkUrl(url);
+  return checkedConnectWs(url, options);
+}
+
+const checkedConnectWs = defineConnect((target: URL, options: WsConnectOptions, url: string | URL): Promise<WsConnection> => {
   const offered = checkProtocols(options.protocols);
   const connectTimeout = checkTimeout('connectTimeout', options.connectTimeout, DEFAULT_CONNECT_TIMEOUT);
   const closeTimeout = checkTimeout('closeTimeout', options.closeTimeout, 5_000);
@@ -159,7 +163,7 @@ export function connectWs(url: string | URL, options: WsConnectOptions = {}): Pr
   if (options.tls?.verifyPeer !== undefined && (target.protocol === 'ws:' || target.protocol === 'http:')) throw usageError('WK_ERR_UNSUPPORTED', 'tls.verifyPeer needs a wss: or https: URL');
   if (options.signal?.aborted === true) return Promise.reject(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted before it started', { cause: options.signal.reason }));
   return (options.WebSocket === undefined ? loadWs() : Promise.resolve(options.WebSocket)).then((constructor) => open(constructor, String(url), target, offered, options, connectTimeout, closeTimeout));
-}
+});
 
 function open(constructor: WsConstructor, given: string, target: URL, offered: readonly string[], options: WsConnectOptions, connectTimeout: number, closeTimeout: number): Promise<WsConnection> {
   const headers: Record<string, string> = { ...options.headers };

@@ -3,27 +3,8 @@ import { usageError } from './adapter-errors.js';
 
 /** RFC 7230 §3.2.6 token characters: what a subprotocol name may hold (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const WEBSOCKET_SCHEMES = new Set(['ws:', 'wss:', 'http:', 'https:']);
 /** RFC 6455 §5.5: a control frame carries at most 125 bytes. */
 export const MAX_CONTROL_PAYLOAD = 125;
-
-/**
- * Parses a connect URL as every WireKit transport does.
- *
- * @throws {WireKitError} WK_ERR_INVALID_URL (domain usage) unless it is a ws:, wss:, http: or
- *   https: URL without a fragment (RFC 6455 §3).
- */
-export function checkUrl(url: string | URL): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(String(url));
-  } catch (error) {
-    throw usageError('WK_ERR_INVALID_URL', `not a URL: ${String(url)}`, error);
-  }
-  if (!WEBSOCKET_SCHEMES.has(parsed.protocol)) throw usageError('WK_ERR_INVALID_URL', `connect() needs a ws:, wss:, http: or https: URL, got ${parsed.protocol}`);
-  if (parsed.hash !== '' || String(url).includes('#')) throw usageError('WK_ERR_INVALID_URL', 'a WebSocket URL must not carry a fragment (RFC 6455 §3)');
-  return parsed;
-}
 
 /** The ws: or wss: form of a URL (http: → ws:, https: → wss:), for WebSockets that accept only those. */
 export function webSocketHref(url: URL): string {
@@ -50,15 +31,9 @@ export function checkProtocols(protocols: readonly string[] | undefined): readon
   return list;
 }
 
-/**
- * Checks a message handed to send().
- *
- * @throws {WireKitError} WK_ERR_INVALID_ARGUMENT (domain usage) unless it is a string or a Uint8Array.
- */
-export function checkMessage(data: unknown): asserts data is Message {
-  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-    throw usageError('WK_ERR_INVALID_ARGUMENT', `send() takes a string (text) or a Uint8Array (binary), got ${data === null ? 'null' : typeof data}`);
-  }
+/** Whether `data` is something send() takes: a string (Text) or a Uint8Array (Binary). */
+export function isMessage(data: unknown): data is Message {
+  return typeof data === 'string' || data instanceof Uint8Array;
 }
 
 /**

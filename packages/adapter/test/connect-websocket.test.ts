@@ -75,8 +75,8 @@ describe('connectWebSocket()', () => {
     ['origin', { origin: 'http://example.test' }],
     ['tls', { tls: { rejectUnauthorized: false } }],
     ['autoPong: false', { autoPong: false }],
-  ])('throws WK_ERR_UNSUPPORTED for %s, which a WHATWG WebSocket cannot honour', (_name, options) => {
-    expect(() => connect('ws://example.test/', options)).toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED', domain: 'usage' }));
+  ])('throws WK_ERR_UNSUPPORTED for %s, which a WHATWG WebSocket cannot honour', async (_name, options) => {
+    await expect(connect('ws://example.test/', options)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED', domain: 'usage' }));
     expect(FakeWebSocket.instances).toHaveLength(0);
   });
 
@@ -84,20 +84,20 @@ describe('connectWebSocket()', () => {
     ['ftp://example.test/', 'WK_ERR_INVALID_URL'],
     ['ws://example.test/#fragment', 'WK_ERR_INVALID_URL'],
     ['not a url', 'WK_ERR_INVALID_URL'],
-  ])('throws %s → %s', (url, code) => {
-    expect(() => connect(url)).toThrow(expect.objectContaining({ code }));
+  ])('throws %s → %s', async (url, code) => {
+    await expect(connect(url)).rejects.toThrow(expect.objectContaining({ code }));
   });
 
-  it('throws WK_ERR_INVALID_PROTOCOL for a subprotocol that is not a token, or listed twice', () => {
-    expect(() => connect('ws://example.test/', { protocols: ['a b'] })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
-    expect(() => connect('ws://example.test/', { protocols: ['a', 'a'] })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
+  it('throws WK_ERR_INVALID_PROTOCOL for a subprotocol that is not a token, or listed twice', async () => {
+    await expect(connect('ws://example.test/', { protocols: ['a b'] })).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
+    await expect(connect('ws://example.test/', { protocols: ['a', 'a'] })).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
   });
 
-  it('throws WK_ERR_UNSUPPORTED without a constructor on a platform with no global WebSocket (Node 20)', () => {
+  it('throws WK_ERR_UNSUPPORTED without a constructor on a platform with no global WebSocket (Node 20)', async () => {
     const saved = (globalThis as { WebSocket?: unknown }).WebSocket;
     delete (globalThis as { WebSocket?: unknown }).WebSocket;
     try {
-      expect(() => connectWebSocket()('ws://example.test/')).toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
+      await expect(connectWebSocket()('ws://example.test/')).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
     } finally {
       if (saved !== undefined) (globalThis as { WebSocket?: unknown }).WebSocket = saved;
     }

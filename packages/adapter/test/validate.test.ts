@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkUrl, payloadSize, webSocketHref } from '../src/validate.js';
+import { checkConnectUrl as checkUrl } from '@wirekit/core';
+import { payloadSize, webSocketHref } from '../src/validate.js';
 
 describe('payloadSize()', () => {
   it.each(['', 'ascii', 'é', '€', '😀', 'mixed é € 😀 text', '\ud800 lone high', 'lone low \udc00', 'end \ud83d'])('counts the UTF-8 bytes of %j as TextEncoder does', (text) => {

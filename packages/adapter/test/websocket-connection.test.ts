@@ -79,9 +79,9 @@ describe('WebSocketConnection (WHATWG)', () => {
       expect(socket.sent).toEqual([]);
     });
 
-    it('throws WK_ERR_INVALID_ARGUMENT for data that is neither a string nor a Uint8Array', () => {
+    it('throws WK_ERR_INVALID_ARGUMENT for data that is neither a string nor a Uint8Array', async () => {
       const { connection } = opened();
-      expect(() => connection.send(42 as unknown as string)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+      await expect(connection.send(42 as unknown as string)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
     });
   });
 

@@ -61,13 +61,13 @@ describe('connectWs()', () => {
     expect(built).toBe(1);
   });
 
-  it('throws WK_ERR_UNSUPPORTED for WireKit extensions, which ws cannot run, and for tls.verifyPeer without TLS', () => {
-    expect(() => connectWs('ws://127.0.0.1:1/', { extensions: [{} as never] })).toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
-    expect(() => connectWs('ws://127.0.0.1:1/', { tls: { verifyPeer: () => true } })).toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
+  it('throws WK_ERR_UNSUPPORTED for WireKit extensions, which ws cannot run, and for tls.verifyPeer without TLS', async () => {
+    await expect(connectWs('ws://127.0.0.1:1/', { extensions: [{} as never] })).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
+    await expect(connectWs('ws://127.0.0.1:1/', { tls: { verifyPeer: () => true } })).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
   });
 
-  it('throws WK_ERR_INVALID_ARGUMENT for a connectTimeout that is not a positive number', () => {
-    expect(() => connectWs('ws://127.0.0.1:1/', { connectTimeout: 0 })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+  it('throws WK_ERR_INVALID_ARGUMENT for a connectTimeout that is not a positive number', async () => {
+    await expect(connectWs('ws://127.0.0.1:1/', { connectTimeout: 0 })).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
   });
 });
 

@@ -23,6 +23,7 @@ export const CONFORMANCE_FEATURES = [
   'abrupt-drop',
   'terminate',
   'send-after-close',
+  'usage-errors',
   'refused',
   'dns',
   'connect-timeout',

@@ -8,6 +8,7 @@ export type { DescribeConnectionOptions } from './describe-connection.js';
 export { planContract, runContract, validateSkips } from './run-contract.js';
 export type { CaseResult, ConformanceSkip, ContractGroup, ContractGroupKind, ContractReport, PlanOptions, PlannedCase, RunContractOptions } from './run-contract.js';
 export { CONFORMANCE_FEATURES } from './contract-case.js';
+export { USAGE_MESSAGES } from './usage-cases.js';
 export type { ConformanceFeature } from './contract-case.js';
 export type { ContractEnvironment, EnvironmentFaultServer } from './environment.js';
 export type { FaultHandle, KeepAlive } from './fault-cases.js';

@@ -7,6 +7,7 @@ import type { ContractEnvironment, EnvironmentFaultServer } from './environment.
 import { faultCases, type FaultContext, type KeepAlive } from './fault-cases.js';
 import { messagingCases } from './messaging-cases.js';
 import { violationCases } from './violation-cases.js';
+import { usageCases } from './usage-cases.js';
 
 /** A capability a transport documents it lacks, and why. */
 export interface ConformanceSkip {
@@ -148,7 +149,7 @@ function targetGroup(kind: ServerKind, factory: ConnectionFactory, environment: 
     };
   };
   const unavailable = missing === undefined ? undefined : `${SERVER_LABELS[kind]} is not available: ${missing}`;
-  const cases = plan(kind, [...messagingCases, ...closeCases], (kase) => skipped(kase.feature) ?? unavailable, context);
+  const cases = plan(kind, [...messagingCases, ...closeCases, ...usageCases], (kase) => skipped(kase.feature) ?? unavailable, context);
   return {
     kind,
     label: `against ${SERVER_LABELS[kind]}`,

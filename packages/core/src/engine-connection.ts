@@ -16,7 +16,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Message } from './connection.js';
 import { PingTracker } from './ping-tracker.js';
 import { DEFAULT_MAX_CONTROL_BACKLOG, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
-import { checkControlPayload, notOpen, plain, type SendTicket } from './send-ticket.js';
+import { checkControlPayload, notAMessage, notOpen, plain, type SendTicket } from './send-ticket.js';
 import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
@@ -223,10 +223,9 @@ export class EngineConnection extends BaseConnection {
    * Sends one message, a string as Text and bytes as Binary; resolves when its bytes are
    * handed to the OS. Rejects WK_ERR_NOT_OPEN (domain usage) unless open, WK_ERR_BUFFER_FULL
    * when it would take bufferedAmount past `maxBufferedAmount` (nothing is sent), and
-   * WK_ERR_CLOSED if the connection closes first. A send nobody awaits never causes an
-   * unhandled rejection.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for data that is not a string or
-   *   Uint8Array; WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
+   * WK_ERR_CLOSED if the connection closes first, WK_ERR_INVALID_ARGUMENT for data that is not
+   * a string or Uint8Array. A send nobody awaits never causes an unhandled rejection.
+   * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
    */
   send(data: Message): Promise<void> {
     return this.submit(data, SEND_WHOLE);
@@ -308,9 +307,7 @@ export class EngineConnection extends BaseConnection {
    * @param how SEND_WHOLE, SEND_PART or SEND_LAST_PART.
    */
   private submit(data: Message, how: number): Promise<void> {
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
-    }
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) return rejected(notAMessage());
     const engine = this.engine;
     if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
     // A whole text message is encoded once: the bytes give bufferedAmount its size and become the payload.

@@ -1,4 +1,5 @@
-import { encodeClosePayload, WireKitUsageError } from '@wirekit/protocol';
+import { encodeClosePayload } from '@wirekit/protocol';
+import { notAMessage, notOpen } from './send-ticket.js';
 import { BaseConnection, quiet, rejected, type ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
@@ -57,10 +58,8 @@ class FramedConnection extends BaseConnection {
   }
 
   send(data: Message): Promise<void> {
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
-    }
-    if (this.state !== 'open') return rejected(new WireKitError('WK_ERR_NOT_OPEN', `the connection is ${this.state}`, { domain: 'usage' }));
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) return rejected(notAMessage());
+    if (this.state !== 'open') return rejected(notOpen(this.state));
     const size = typeof data === 'string' ? utf8Length(data) : data.length;
     const full = this.bufferFull(size);
     if (full !== null) return rejected(full);

@@ -6,9 +6,11 @@ export type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
 export { errorCodes } from './error-codes.js';
 export type { ErrorCodeEntry, ErrorDomain, WireKitErrorCode } from './error-codes.js';
 export { WireKitError, toWireKitError } from './wirekit-error.js';
-// Misuse (a bad argument, a send in the wrong state) throws the engine's WireKitUsageError at once;
-// re-exported so that code using only @wirekit/core can test for it.
+// The engine's misuse error, re-exported so that code using only @wirekit/core can name it;
+// `instanceof WireKitError` covers it (see WireKitError).
 export { WireKitUsageError } from '@wirekit/protocol';
+export { checkConnectUrl, defineConnect } from './connect-url.js';
+export { notAMessage as notAMessageError, notOpen as notOpenError } from './send-ticket.js';
 export type { WireKitErrorOptions } from './wirekit-error.js';
 
 export { systemClock } from './clock.js';

@@ -8,6 +8,7 @@ import { MessageQueue } from './message-queue.js';
 import type { ReconnectGiveUp, ReconnectingConnectionEvents } from './reconnect-events.js';
 import { ReconnectOutbox } from './reconnect-outbox.js';
 import { backoffDelay, resolvePolicy, type ReconnectCause, type ReconnectPolicy, type ResolvedPolicy } from './reconnect-policy.js';
+import { notAMessage, notOpen } from './send-ticket.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
 /** The internal phase; `waiting` is a backoff delay, `switching` the old link closing for reconnect(). */
@@ -100,13 +101,11 @@ export class ReconnectingConnection implements Connection {
   /**
    * Sends on the open link; while disconnected, applies the outbox policy: held and sent on the
    * next link (resolving then), refused WK_ERR_OUTBOX_FULL at the bound, or rejected
-   * WK_ERR_NOT_OPEN under `'reject'`. Rejects WK_ERR_NOT_OPEN once closed or closing.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for data that is not a string or Uint8Array.
+   * WK_ERR_NOT_OPEN under `'reject'`. Rejects WK_ERR_NOT_OPEN once closed or closing, and
+   * WK_ERR_INVALID_ARGUMENT for data that is not a string or Uint8Array.
    */
   send(data: Message): Promise<void> {
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
-    }
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) return rejected(notAMessage());
     // A link that is already closing (its loss not yet handled) counts as disconnected: the message is held.
     if (this.#phase === 'open' && this.#link !== null && this.#link.state === 'open') return this.#link.send(data);
     if (this.#stopped || this.#phase === 'closed' || this.#phase === 'closing' || this.#policy.outbox.policy === 'reject') {
@@ -385,10 +384,6 @@ export class ReconnectingConnection implements Connection {
     this.#resolveClosed(info);
     this.#emitter.emit('close', info);
   }
-}
-
-function notOpen(state: string): WireKitError {
-  return new WireKitError('WK_ERR_NOT_OPEN', `the connection is ${state}`, { domain: 'usage' });
 }
 
 /**

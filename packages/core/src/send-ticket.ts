@@ -18,8 +18,14 @@ export function plain(bytes: Uint8Array): Uint8Array {
   return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export function notOpen(state: ConnectionState): WireKitError {
+/** What a send, sendPart or ping rejects with unless the connection is open: one message in every transport. */
+export function notOpen(state: ConnectionState | 'disconnected'): WireKitError {
   return new WireKitError('WK_ERR_NOT_OPEN', `the connection is ${state}`, { domain: 'usage' });
+}
+
+/** What a send of something other than a string or Uint8Array rejects with, in every transport. */
+export function notAMessage(): WireKitError {
+  return new WireKitError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array', { domain: 'usage' });
 }
 
 export function checkControlPayload(payload: Uint8Array): void {

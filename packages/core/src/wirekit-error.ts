@@ -14,9 +14,27 @@ export interface WireKitErrorOptions {
  * Every failure WireKit reports, like NWError: a stable `code` from {@link errorCodes}, the
  * `domain` it belongs to, the close code it maps to, and for some codes the HTTP `status` of a
  * refused handshake or the platform's `errno`. The original error, if any, is the `cause`.
+ *
+ * One hierarchy: `error instanceof WireKitError` is also true for the engine's two classes,
+ * @wirekit/protocol's WireKitUsageError (domain usage) and ProtocolError (domain websocket),
+ * which carry the same fields. They cannot extend this class: protocol may import nothing
+ * (core sits above it), and this class cannot move down into protocol, because its constructor
+ * fills message, domain and close code from core's table, which holds core's own codes
+ * (transport, DNS, TLS, timeouts). So the check is widened here with `Symbol.hasInstance`,
+ * the one place both classes are visible. Everything a transport reports is a WireKitError
+ * proper (connect and the Connection methods convert with {@link toWireKitError}).
  */
 export class WireKitError extends Error {
-  override readonly name = 'WireKitError';
+  /**
+   * True for instances of this class and its subclasses, and (for `WireKitError` itself) for
+   * the protocol's WireKitUsageError and ProtocolError.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === WireKitError && (value instanceof WireKitUsageError || value instanceof ProtocolError);
+  }
+
+  override readonly name: string = 'WireKitError';
   readonly code: WireKitErrorCode;
   readonly domain: ErrorDomain;
   readonly closeCode: number | null;
@@ -68,7 +86,8 @@ const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_
  * WK_ERR_ABORTED); anything else becomes WK_ERR_TRANSPORT. The original is the `cause`.
  */
 export function toWireKitError(error: unknown): WireKitError {
-  if (error instanceof WireKitError) return error;
+  // The class proper: the protocol's classes, which `instanceof` also accepts, are converted.
+  if (Function.prototype[Symbol.hasInstance].call(WireKitError, error)) return error as WireKitError;
   if (error instanceof ProtocolError) {
     return new WireKitError(error.code, error.message, {
       domain: errorCodes[error.code].domain === 'usage' ? 'websocket' : errorCodes[error.code].domain,

@@ -117,7 +117,7 @@ describe('EngineConnection', () => {
 
     it('throws WireKitUsageError for data that is neither a string nor bytes', async () => {
       const { client } = await connectPair();
-      expect(() => client.send(42 as unknown as Message)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+      await expect(client.send(42 as unknown as Message)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
     });
 
     it('sends a message in parts with sendPart()', async () => {

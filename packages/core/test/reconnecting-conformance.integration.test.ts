@@ -1,13 +1,12 @@
 import { connect as netConnect } from 'node:net';
 import { describeConnection } from '../../conformance/src/index.js';
-import { openClientConnection, reconnecting, socketChannel, WireKitError, type Connection, type ConnectionFactory } from '../src/index.js';
+import { defineConnect, openClientConnection, reconnecting, socketChannel, WireKitError, type Connection, type ConnectionFactory } from '../src/index.js';
 import { random, sha1 } from './support/pair.js';
 
-const netFactory: ConnectionFactory = (url, options = {}) => {
-  const target = new URL(url);
+const netFactory: ConnectionFactory = defineConnect((target, options) => {
   const socket = netConnect({ host: target.hostname.replace(/^\[|\]$/g, ''), port: Number(target.port || 80) });
   return openClientConnection(socketChannel(socket), { ...options, url: target.href, random, sha1 });
-};
+});
 
 const factory: ConnectionFactory = (url, options = {}) => {
   const { signal, connectTimeout, ...connectOptions } = options;

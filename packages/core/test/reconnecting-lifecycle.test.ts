@@ -170,7 +170,7 @@ describe('ReconnectingConnection life', () => {
 
     it('throws WK_ERR_INVALID_ARGUMENT for data that is not a string or bytes, connected or not', async () => {
       const { connection } = await openConnection();
-      expect(() => connection.send(42 as never)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+      await expect(connection.send(42 as never)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
     });
   });
 

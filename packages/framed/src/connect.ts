@@ -1,5 +1,4 @@
-import type { Connection, ConnectionFactory, ConnectOptions } from '@wirekit/core';
-import { WireKitUsageError } from '@wirekit/protocol';
+import { defineConnect, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
 import { dialTarget, NWEndpoint } from './nw-endpoint.js';
 import { openWebSocket } from './open-transport.js';
 
@@ -9,20 +8,15 @@ import { openWebSocket } from './open-transport.js';
  * headers, origin, connectTimeout over connect + TLS + handshake, tls with `verifyPeer` pinning,
  * signal, maxMessageSize, autoPong, extensions). Failures reject with a WireKitError:
  * WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns), WK_ERR_TLS (tls), WK_ERR_CONNECT_TIMEOUT,
- * WK_ERR_ABORTED, WK_ERR_HANDSHAKE_*.
- *
- * @throws {WireKitUsageError} WK_ERR_INVALID_URL for a URL that is not ws:, wss:, http: or https:.
+ * WK_ERR_ABORTED, WK_ERR_HANDSHAKE_*; a bad URL or option rejects too (WK_ERR_INVALID_URL,
+ * domain usage, from core's one URL check): it never throws.
  * @example
  * ```ts
  * import { connect } from '@wirekit/framed'; // was: '@wirekit/task'
  * const connection = await connect('wss://example.com/chat', { protocols: ['chat.v1'] });
  * ```
  */
-export const connect: ConnectionFactory = (url: string | URL, options: ConnectOptions = {}): Promise<Connection> => {
-  const endpoint = NWEndpoint.url(url);
-  if (endpoint.kind !== 'url' || !['ws:', 'wss:', 'http:', 'https:'].includes(endpoint.url.protocol)) {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `connect() needs a ws:, wss:, http: or https: URL, got ${String(url)}`);
-  }
-  const secure = endpoint.url.protocol === 'wss:' || endpoint.url.protocol === 'https:';
-  return openWebSocket(dialTarget(endpoint, secure), secure, options).then((opened) => opened.connection);
-};
+export const connect: ConnectionFactory = defineConnect((url: URL, options: ConnectOptions) => {
+  const secure = url.protocol === 'wss:' || url.protocol === 'https:';
+  return openWebSocket(dialTarget(NWEndpoint.url(url), secure), secure, options).then((opened) => opened.connection);
+});

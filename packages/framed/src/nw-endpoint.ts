@@ -1,4 +1,4 @@
-import { WireKitUsageError } from '@wirekit/protocol';
+import { URL_ERRORS, WireKitUsageError } from '@wirekit/protocol';
 
 /**
  * Where a connection goes, as Network.framework's `NWEndpoint`: a host and port, or a URL
@@ -36,8 +36,8 @@ export const NWEndpoint = {
     let parsed: URL;
     try {
       parsed = new URL(url);
-    } catch (error) {
-      throw new WireKitUsageError('WK_ERR_INVALID_URL', `Invalid URL: ${String(url)} (${String(error)})`);
+    } catch {
+      throw new WireKitUsageError('WK_ERR_INVALID_URL', URL_ERRORS.notAUrl(String(url)));
     }
     return { kind: 'url', url: parsed };
   },

@@ -78,7 +78,7 @@ describe('connect()', () => {
     expect([error.code, error.status]).toEqual(['WK_ERR_HANDSHAKE_STATUS', 403]);
   });
 
-  it.each(['ftp://127.0.0.1/', 'not a url'])('throws WK_ERR_INVALID_URL for %s', (url) => {
-    expect(() => connect(url)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_URL' }));
+  it.each(['ftp://127.0.0.1/', 'not a url'])('throws WK_ERR_INVALID_URL for %s', async (url) => {
+    await expect(connect(url)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_URL' }));
   });
 });

@@ -13,22 +13,8 @@ import {
   type HeaderInput,
 } from './header-values.js';
 import { HttpHeadReader, type HttpHeaders, type HttpResponseHead } from './http-head-reader.js';
+import { parseWebSocketUrl } from './web-socket-url.js';
 
-/** The parts of a WHATWG URL the handshake reads. */
-interface ParsedUrl {
-  readonly href: string;
-  readonly protocol: string;
-  readonly username: string;
-  readonly password: string;
-  readonly host: string;
-  readonly hostname: string;
-  readonly port: string;
-  readonly pathname: string;
-  readonly search: string;
-}
-// The WHATWG URL parser exists in every target runtime but not in lib ES2023; declared here,
-// module-scoped, rather than in globals.d.ts so that nothing else starts depending on it.
-declare const URL: new (input: string) => ParsedUrl;
 
 /** Options of a {@link ClientHandshake}. */
 export interface ClientHandshakeOptions {
@@ -245,28 +231,6 @@ export class ClientHandshake {
     }
     return extensions;
   }
-}
-
-/** RFC 6455 §3: ws/wss URIs (http/https accepted as aliases), no fragment. */
-function parseWebSocketUrl(input: string | { readonly href: string }): ParsedUrl {
-  const href = typeof input === 'string' ? input : typeof input === 'object' && input !== null ? input.href : undefined;
-  if (typeof href !== 'string') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'url must be a string or a URL');
-  let url: ParsedUrl;
-  try {
-    url = new URL(href);
-  } catch {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `Invalid URL: ${href}`);
-  }
-  if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol)) {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `The URL's scheme must be ws:, wss:, http: or https:, got ${url.protocol}`);
-  }
-  // RFC 6455 §3: fragment identifiers are meaningless here and must not be used ('#' → %23).
-  if (url.href.includes('#')) throw new WireKitUsageError('WK_ERR_INVALID_URL', 'The URL must not contain a fragment (RFC 6455 §3)');
-  if (url.username !== '' || url.password !== '') {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', 'The URL must not contain credentials; send an Authorization header instead');
-  }
-  if (url.hostname === '') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'The URL has no host');
-  return url;
 }
 
 function validateProtocols(protocols: readonly string[]): readonly string[] {

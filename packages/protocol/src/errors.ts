@@ -6,8 +6,10 @@ import { protocolErrorCodes, type ProtocolErrorCode } from './error-codes.js';
  * queued (null for handshake failures, where no WebSocket exists yet).
  */
 export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
+  override readonly name: string = 'ProtocolError';
   readonly code: ProtocolErrorCode;
+  /** The domain of @wirekit/core's WireKitError (whose `instanceof` covers this class): the peer broke the protocol. */
+  readonly domain = 'websocket' as const;
   readonly closeCode: number | null;
   /** For WK_ERR_HANDSHAKE_STATUS: the HTTP status the server answered with. */
   readonly status: number | undefined;
@@ -20,10 +22,16 @@ export class ProtocolError extends Error {
   }
 }
 
-/** Misuse of the API by the caller, thrown synchronously. Its `code` is stable. */
+/**
+ * Misuse of the API by the caller, thrown synchronously by the engine. Its `code` is stable.
+ * `error instanceof WireKitError` (@wirekit/core) is true for it, and it has the fields of one
+ * (domain `usage`, no close code): see WireKitError for why the two classes are one hierarchy.
+ */
 export class WireKitUsageError extends Error {
-  override readonly name = 'WireKitUsageError';
+  override readonly name: string = 'WireKitUsageError';
   readonly code: ProtocolErrorCode;
+  readonly domain = 'usage' as const;
+  readonly closeCode = null;
 
   constructor(code: ProtocolErrorCode, message: string) {
     super(message);

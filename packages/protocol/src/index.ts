@@ -26,6 +26,8 @@ export type { EncodedPayload, Extension, ExtensionFactory, ExtensionOffer, Exten
 
 // Opening handshake (RFC 6455 §4).
 export { ClientHandshake } from './client-handshake.js';
+export { parseWebSocketUrl, URL_ERRORS } from './web-socket-url.js';
+export type { ParsedUrl } from './web-socket-url.js';
 export type { ClientHandshakeOptions, ClientHandshakeResult } from './client-handshake.js';
 export { ServerHandshake } from './server-handshake.js';
 export type { ServerHandshakeOptions, ServerHandshakeResult } from './server-handshake.js';

@@ -1,12 +1,10 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { openClientConnection, toWireKitError, WireKitError, type Connection, type ConnectOptions } from '@wirekit/core';
-import { WireKitUsageError } from '@wirekit/protocol';
+import { defineConnect, openClientConnection, toWireKitError, WireKitError, type Connection, type ConnectOptions } from '@wirekit/core';
 import { AF_INET, AF_INET6, IPPROTO_TCP, SOCK_STREAM, TCP_NODELAY } from './constants.js';
 import { descriptorChannel } from './descriptor-channel.js';
 import { sockaddr_in, sockaddr_in6 } from './sockaddr.js';
-import { quiet } from './socket-error.js';
 import { defaultSocketTable, type SocketTable } from './socket-table.js';
 
 /** Options of this package's {@link connect}: the common ones plus the descriptor table to use. */
@@ -59,27 +57,17 @@ async function open(target: URL, options: SocketConnectionOptions): Promise<Conn
  * on core's engine over {@link descriptorChannel}. Failures reject with a WireKitError:
  * WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns), WK_ERR_CONNECT_TIMEOUT, WK_ERR_ABORTED,
  * WK_ERR_HANDSHAKE_*, and EMFILE (WK_ERR_TRANSPORT) when the table is full. wss: rejects
- * WK_ERR_UNSUPPORTED: CFSocket has no TLS (use @wirekit/framed or @wirekit/streams).
- *
- * @throws {WireKitUsageError} WK_ERR_INVALID_URL for a URL that is not ws:, wss:, http: or https:.
+ * WK_ERR_UNSUPPORTED: CFSocket has no TLS (use @wirekit/framed or @wirekit/streams). A bad URL
+ * or option rejects too (WK_ERR_INVALID_URL, domain usage, from core's one URL check): it never throws.
  * @example
  * ```ts
  * import { connect } from '@wirekit/socket'; // was: '@wirekit/framed'
  * const connection = await connect('ws://127.0.0.1:8080/chat');
  * ```
  */
-export function connect(url: string | URL, options: SocketConnectionOptions = {}): Promise<Connection> {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `${String(url)} is not a URL`);
-  }
+export const connect: (url: string | URL, options?: SocketConnectionOptions) => Promise<Connection> = defineConnect((target: URL, options: SocketConnectionOptions) => {
   if (target.protocol === 'wss:' || target.protocol === 'https:') {
-    return quiet(Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', 'CFSocket has no TLS: use @wirekit/framed or @wirekit/streams for wss:')));
+    return Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', 'CFSocket has no TLS: use @wirekit/framed or @wirekit/streams for wss:'));
   }
-  if (target.protocol !== 'ws:' && target.protocol !== 'http:') {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `connect() needs a ws: or http: URL, got ${target.protocol}`);
-  }
-  return quiet(open(target, options));
-}
+  return open(target, options);
+});

@@ -1,6 +1,5 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { openClientConnection, type Connection, type ConnectionFactory, type ConnectOptions, type EngineConnection } from '@wirekit/core';
-import { WireKitUsageError } from '@wirekit/protocol';
+import { checkConnectUrl, defineConnect, openClientConnection, type Connection, type ConnectionFactory, type ConnectOptions, type EngineConnection } from '@wirekit/core';
 import { StreamSocketSecurityLevel, type StreamPairOptions } from './stream-constants.js';
 import { streamChannel } from './stream-channel.js';
 import { Stream } from './stream.js';
@@ -21,18 +20,12 @@ export interface StreamTarget {
 }
 
 /**
- * Parses a ws:, wss:, http: or https: URL.
- * @throws {WireKitUsageError} WK_ERR_INVALID_URL for anything else.
+ * Parses a ws:, wss:, http: or https: URL (core's one URL check).
+ * @throws {WireKitError} WK_ERR_INVALID_URL (domain usage) for anything else.
  */
 export function streamTarget(url: string | URL): StreamTarget {
-  let parsed: URL;
-  try {
-    parsed = new URL(String(url));
-  } catch {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `not a URL: ${String(url)}`);
-  }
-  const port = DEFAULT_PORTS[parsed.protocol];
-  if (port === undefined) throw new WireKitUsageError('WK_ERR_INVALID_URL', `a WebSocket URL is ws:, wss:, http: or https:, got ${parsed.protocol}`);
+  const parsed = checkConnectUrl(url);
+  const port = DEFAULT_PORTS[parsed.protocol] ?? 80;
   return {
     url: parsed,
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
@@ -70,17 +63,16 @@ export interface StreamConnectOptions extends ConnectOptions, StreamPairOptions 
  * EngineConnection) over `InputStream`/`OutputStream`, honouring every `ConnectOptions` field,
  * plus the pair's `readHighWaterMark` and `writeCapacity`.
  * Failures reject with a WireKitError: WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns),
- * WK_ERR_TLS (tls), WK_ERR_CONNECT_TIMEOUT, WK_ERR_ABORTED, WK_ERR_HANDSHAKE_*.
- *
- * @throws {WireKitUsageError} WK_ERR_INVALID_URL for a URL that is not ws:, wss:, http: or https:;
- *   WK_ERR_INVALID_ARGUMENT for a bad bound; the option checks of core's `openClientConnection`.
+ * WK_ERR_TLS (tls), WK_ERR_CONNECT_TIMEOUT, WK_ERR_ABORTED, WK_ERR_HANDSHAKE_*. Misuse rejects
+ * too, never throws (domain usage): WK_ERR_INVALID_URL (core's one URL check),
+ * WK_ERR_INVALID_ARGUMENT for a bad bound, the option checks of core's `openClientConnection`.
  * @example
  * ```ts
  * import { connect } from '@wirekit/streams'; // was: '@wirekit/framed'
  * const connection = await connect('ws://127.0.0.1:8080/chat', { protocols: ['chat.v1'] });
  * ```
  */
-export const connect = ((url: string | URL, options: StreamConnectOptions = {}): Promise<Connection> => {
+export const connect = defineConnect((url: URL, options: StreamConnectOptions): Promise<Connection> => {
   const { readHighWaterMark, writeCapacity, ...common } = options;
   const pairOptions = {
     ...(readHighWaterMark === undefined ? {} : { readHighWaterMark }),

@@ -1,4 +1,4 @@
-import { toWireKitError, WireKitError, type CloseInfo, type EngineConnection, type Message, type TlsOptions } from '@wirekit/core';
+import { notAMessageError, toWireKitError, WireKitError, type CloseInfo, type EngineConnection, type Message, type TlsOptions } from '@wirekit/core';
 import { encodeClosePayload, WireKitUsageError } from '@wirekit/protocol';
 import { openStreamConnection, streamTarget, type StreamTarget } from './connect.js';
 import type { StreamPairOptions } from './stream-constants.js';
@@ -157,6 +157,7 @@ export class SRWebSocket {
    *   connecting); WK_ERR_INVALID_ARGUMENT for anything but a string or a Uint8Array.
    */
   send(message: Message): void {
+    if (typeof message !== 'string' && !(message instanceof Uint8Array)) throw notAMessageError();
     // The delivery outcome is the connection's: a failed write ends it, reported to the delegate.
     this.openConnection().send(message).catch(() => undefined);
   }

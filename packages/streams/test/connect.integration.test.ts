@@ -24,7 +24,7 @@ describe('connect()', () => {
     ['a string that is not a URL', '::nope', {}, 'WK_ERR_INVALID_URL'],
     ['a zero writeCapacity', 'ws://127.0.0.1:9/', { writeCapacity: 0 }, 'WK_ERR_INVALID_ARGUMENT'],
     ['an invalid subprotocol', 'ws://127.0.0.1:9/', { protocols: ['a b'] }, 'WK_ERR_INVALID_PROTOCOL'],
-  ])('throws %s synchronously with its code', (_name, url, options, code) => {
-    expect(() => connect(url, options)).toThrow(expect.objectContaining({ code }));
+  ])('throws %s synchronously with its code', async (_name, url, options, code) => {
+    await expect(connect(url, options)).rejects.toThrow(expect.objectContaining({ code }));
   });
 });

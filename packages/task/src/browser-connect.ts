@@ -1,6 +1,6 @@
-import { WireKitError, type Clock, type Connection, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
+import { defineConnect, WireKitError, type Clock, type Connection, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
 import { WireKitUsageError } from '@wirekit/protocol';
-import { checkProtocols, checkURL } from './validate.js';
+import { checkProtocols } from './validate.js';
 import { WebSocketConnection, type WebSocketConstructor } from './web-socket-connection.js';
 
 /** Options of {@link createConnect}: which WHATWG WebSocket to use. */
@@ -25,12 +25,13 @@ const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
  * refused with WK_ERR_UNSUPPORTED rather than ignored: headers, origin (the browser sends its
  * own), tls, extensions, autoPong false.
  *
- * @throws {WireKitUsageError} WK_ERR_INVALID_URL, WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_ARGUMENT.
- * @throws {WireKitError} WK_ERR_UNSUPPORTED for an option the platform lacks, or when there is no WebSocket.
+ * The factory never throws: misuse rejects with domain usage — WK_ERR_INVALID_URL (core's one
+ * URL check), WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_ARGUMENT, and WK_ERR_UNSUPPORTED for an
+ * option the platform lacks, or when there is no WebSocket.
  */
 export function createConnect(init: BrowserConnectInit = {}): ConnectionFactory {
-  return (url: string | URL, options: ConnectOptions = {}): Promise<Connection> => {
-    const href = checkURL(url);
+  return defineConnect((url: URL, options: ConnectOptions): Promise<Connection> => {
+    const href = url.href;
     checkSupported(options);
     const protocols = checkProtocols(options.protocols ?? []);
     const WebSocketClass = init.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -45,7 +46,7 @@ export function createConnect(init: BrowserConnectInit = {}): ConnectionFactory 
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     return connection.whenOpen();
-  };
+  });
 }
 
 /**

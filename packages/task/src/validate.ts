@@ -1,20 +1,15 @@
+import { checkConnectUrl } from '@wirekit/core';
 import { isToken, WireKitUsageError } from '@wirekit/protocol';
 
-/** RFC 6455 §3: a ws:, wss:, http: or https: URL with a host and no fragment, and no credentials (the engine refuses them too). */
+/**
+ * RFC 6455 §3: a ws:, wss:, http: or https: URL with a host and no fragment or credentials —
+ * core's one URL check, as every transport's connect makes it; returns the URL as given.
+ *
+ * @throws {WireKitError} WK_ERR_INVALID_URL (domain usage).
+ */
 export function checkURL(url: string | URL): string {
-  const href = url instanceof URL ? url.href : url;
-  if (typeof href !== 'string') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must be a string or a URL');
-  let parsed: URL;
-  try {
-    parsed = new URL(href);
-  } catch {
-    throw new WireKitUsageError('WK_ERR_INVALID_URL', `invalid URL: ${href}`);
-  }
-  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) throw new WireKitUsageError('WK_ERR_INVALID_URL', `the URL's scheme must be ws:, wss:, http: or https:, got ${parsed.protocol}`);
-  if (parsed.hash !== '' || href.includes('#')) throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must not contain a fragment (RFC 6455 §3)');
-  if (parsed.username !== '' || parsed.password !== '') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL must not contain credentials');
-  if (parsed.hostname === '') throw new WireKitUsageError('WK_ERR_INVALID_URL', 'the URL has no host');
-  return href;
+  checkConnectUrl(url);
+  return url instanceof URL ? url.href : url;
 }
 
 /** RFC 6455 §4.1: each subprotocol is an HTTP token, offered once. */

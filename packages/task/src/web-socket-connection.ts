@@ -1,4 +1,4 @@
-import { MessageQueue, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { MessageQueue, notAMessageError, notOpenError, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
 import { CloseCode, encodeClosePayload, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
 import { EventEmitter } from 'eventemitter3';
 
@@ -136,8 +136,8 @@ export class WebSocketConnection implements Connection {
    * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for data that is not a string or Uint8Array.
    */
   send(data: Message): Promise<void> {
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
-    if (this.current !== 'open') return quiet(Promise.reject(notOpen(this.current)));
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) return quiet(Promise.reject(notAMessageError()));
+    if (this.current !== 'open') return quiet(Promise.reject(notOpenError(this.current)));
     try {
       this.socket.send(data);
     } catch (error) {
@@ -167,7 +167,7 @@ export class WebSocketConnection implements Connection {
     if (!(payload instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a ping payload is a Uint8Array');
     // RFC 6455 §5.5: control frames carry at most 125 bytes.
     if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `ping payload of ${payload.length} bytes; at most 125`);
-    if (this.current !== 'open') return quiet(Promise.reject(notOpen(this.current)));
+    if (this.current !== 'open') return quiet(Promise.reject(notOpenError(this.current)));
     return quiet(Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', 'a browser WebSocket cannot send a Ping; use an application-level heartbeat', { domain: 'usage' })));
   }
 
@@ -324,9 +324,6 @@ function toMessage(data: unknown): Message | null {
   return null;
 }
 
-function notOpen(state: ConnectionState): WireKitError {
-  return new WireKitError('WK_ERR_NOT_OPEN', `the connection is ${state}`, { domain: 'usage' });
-}
 
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);

@@ -17,7 +17,7 @@ async function opened(options: Parameters<typeof connect>[1] = {}): Promise<{ co
   return { connection: (await pending) as WebSocketConnection, socket };
 }
 
-afterEach(() => {
+afterEach(async () => {
   FakeWebSocket.instances.length = 0;
   vi.unstubAllGlobals();
 });
@@ -29,22 +29,22 @@ describe('browser connect()', () => {
     [{ tls: { rejectUnauthorized: false } }],
     [{ autoPong: false }],
     [{ extensions: [() => null] as never }],
-  ])('throws WK_ERR_UNSUPPORTED for %j, which a browser cannot honour', (options) => {
-    expect(() => connect('ws://browser.test/', options)).toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED', domain: 'usage' }));
+  ])('rejects WK_ERR_UNSUPPORTED for %j, which a browser cannot honour', async (options) => {
+    await expect(connect('ws://browser.test/', options)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED', domain: 'usage' }));
     expect(FakeWebSocket.instances).toHaveLength(0);
   });
 
-  it.each([['http://'], ['ftp://browser.test/'], ['ws://browser.test/#frag'], ['ws://user:pw@browser.test/']])('throws WK_ERR_INVALID_URL for %s', (url) => {
-    expect(() => connect(url)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_URL' }));
+  it.each([['http://'], ['ftp://browser.test/'], ['ws://browser.test/#frag'], ['ws://user:pw@browser.test/']])('throws WK_ERR_INVALID_URL for %s', async (url) => {
+    await expect(connect(url)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_URL' }));
   });
 
-  it.each([[['a b']], [['v1', 'v1']]])('throws WK_ERR_INVALID_PROTOCOL for %j', (protocols) => {
-    expect(() => connect('ws://browser.test/', { protocols })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
+  it.each([[['a b']], [['v1', 'v1']]])('throws WK_ERR_INVALID_PROTOCOL for %j', async (protocols) => {
+    await expect(connect('ws://browser.test/', { protocols })).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_PROTOCOL' }));
   });
 
-  it('throws WK_ERR_UNSUPPORTED where there is no global WebSocket (Node 20)', () => {
+  it('throws WK_ERR_UNSUPPORTED where there is no global WebSocket (Node 20)', async () => {
     vi.stubGlobal('WebSocket', undefined);
-    expect(() => createConnect()('ws://browser.test/')).toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
+    await expect(createConnect()('ws://browser.test/')).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_UNSUPPORTED' }));
   });
 
   it('looks the global WebSocket up at each connect, not when the factory is made', async () => {

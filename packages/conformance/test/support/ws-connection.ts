@@ -3,10 +3,10 @@
  * independent WebSocket implementation while the WireKit transports are being written.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
+import { defineConnect, notAMessageError, notOpenError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
 import { isValidWireCloseCode, MAX_CLOSE_REASON_BYTES, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
-import { adapterError, closedError, notOpen } from './ws-errors.js';
+import { adapterError, closedError } from './ws-errors.js';
 
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
@@ -63,7 +63,8 @@ class WsConnection implements Connection {
   get bufferedAmount(): number { return this.ws.bufferedAmount; }
 
   send(data: Message): Promise<void> {
-    if (this.current !== 'open') return handled(Promise.reject(notOpen()));
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) return handled(Promise.reject(notAMessageError()));
+    if (this.current !== 'open') return handled(Promise.reject(notOpenError(this.current)));
     return handled(new Promise<void>((resolve, reject) => {
       this.ws.send(data, { binary: typeof data !== 'string' }, (error) => {
         if (error == null) resolve();
@@ -83,7 +84,7 @@ class WsConnection implements Connection {
 
   ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
     if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', 'ping payload over 125 bytes');
-    if (this.current !== 'open') return handled(Promise.reject(notOpen()));
+    if (this.current !== 'open') return handled(Promise.reject(notOpenError(this.current)));
     return handled(new Promise((resolve, reject) => {
       this.pings.push({ start: performance.now(), resolve, reject });
       this.ws.ping(payload);
@@ -149,7 +150,7 @@ function toMessage(data: RawData, isBinary: boolean): Message {
 }
 
 /** The ws reference adapter as a {@link ConnectionFactory}. */
-export const wsFactory: ConnectionFactory = (url, options: ConnectOptions = {}) => {
+export const wsFactory: ConnectionFactory = defineConnect((url: URL, options: ConnectOptions) => {
   if (options.extensions !== undefined && options.extensions.length > 0) {
     throw new WireKitError('WK_ERR_UNSUPPORTED', 'the ws adapter cannot run WireKit extensions', { domain: 'usage' });
   }
@@ -194,4 +195,4 @@ export const wsFactory: ConnectionFactory = (url, options: ConnectOptions = {}) 
       resolve(new WsConnection(ws, closeTimeout));
     });
   });
-};
+});

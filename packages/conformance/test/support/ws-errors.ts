@@ -20,5 +20,4 @@ export function adapterError(error: unknown): WireKitError {
   return toWireKitError(error);
 }
 
-export const notOpen = (): WireKitError => new WireKitError('WK_ERR_NOT_OPEN', 'The connection is not open', { domain: 'usage' });
 export const closedError = (code: number): WireKitError => new WireKitError('WK_ERR_CLOSED', `the connection closed (${code})`, { closeCode: code });
