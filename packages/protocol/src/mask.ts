@@ -33,7 +33,7 @@ function loadKernel(): Kernel | null {
     const bytes = Uint8Array.from(atob(MASK_KERNEL_BASE64), (char) => char.charCodeAt(0));
     // Synchronous compile: the module is 146 bytes, far under the 4 KiB browsers allow on their main thread.
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: { buffer: ArrayBuffer }; xor: (length: number, key: number) => void };
+    const exports = instance.exports as unknown as { memory: { buffer: ArrayBuffer }; xor: (length: number, key: number) => void };
     return { heap: new Uint8Array(exports.memory.buffer), xor: exports.xor };
   } catch {
     return null; // no WebAssembly, no SIMD, or a CSP without 'wasm-unsafe-eval': the JS path serves
@@ -66,14 +66,7 @@ const scratchWord = new Uint32Array(scratch.buffer);
  * (from `targetOffset`). `source` and `target` may be the same array, for in-place unmasking.
  * Word-wide when both regions share their alignment modulo 4, byte-wise otherwise.
  */
-export function applyMask(
-  source: Uint8Array,
-  sourceOffset: number,
-  target: Uint8Array,
-  targetOffset: number,
-  length: number,
-  mask: Uint8Array,
-): void {
+export function applyMask(source: Uint8Array, sourceOffset: number, target: Uint8Array, targetOffset: number, length: number, mask: Uint8Array): void {
   if (length >= KERNEL_THRESHOLD) {
     if (kernel === undefined) kernel = loadKernel();
     if (kernel !== null) return applyMaskKernel(kernel, source, sourceOffset, target, targetOffset, length, mask);
@@ -82,14 +75,7 @@ export function applyMask(
 }
 
 /** The 32-bit JavaScript path of {@link applyMask}, also its fallback where WebAssembly cannot run. */
-export function applyMaskWords(
-  source: Uint8Array,
-  sourceOffset: number,
-  target: Uint8Array,
-  targetOffset: number,
-  length: number,
-  mask: Uint8Array,
-): void {
+export function applyMaskWords(source: Uint8Array, sourceOffset: number, target: Uint8Array, targetOffset: number, length: number, mask: Uint8Array): void {
   const m0 = mask[0]!;
   const m1 = mask[1]!;
   const m2 = mask[2]!;
