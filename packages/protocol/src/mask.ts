@@ -28,12 +28,20 @@ interface Kernel {
 /** undefined until the first large payload, then the kernel or null where it cannot run. */
 let kernel: Kernel | null | undefined;
 
+/** The part of the WebAssembly global the kernel needs (not declared by the ES lib this package compiles against). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
 function loadKernel(): Kernel | null {
+  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (wasm === undefined) return null;
   try {
     const bytes = Uint8Array.from(atob(MASK_KERNEL_BASE64), (char) => char.charCodeAt(0));
     // Synchronous compile: the module is 146 bytes, far under the 4 KiB browsers allow on their main thread.
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as unknown as { memory: { buffer: ArrayBuffer }; xor: (length: number, key: number) => void };
+    const instance = new wasm.Instance(new wasm.Module(bytes), {});
+    const exports = instance.exports as { memory: { buffer: ArrayBuffer }; xor: (length: number, key: number) => void };
     return { heap: new Uint8Array(exports.memory.buffer), xor: exports.xor };
   } catch {
     return null; // no WebAssembly, no SIMD, or a CSP without 'wasm-unsafe-eval': the JS path serves

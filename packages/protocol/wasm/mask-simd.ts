@@ -90,7 +90,7 @@ function lane(offset: number): number[] {
 }
 
 /** The module's bytes. */
-export function buildMaskKernel(): Uint8Array {
+export function buildMaskKernel(): Uint8Array<ArrayBuffer> {
   const body = [
     ...vector([
       [1, I32],
