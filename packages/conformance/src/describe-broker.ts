@@ -117,9 +117,11 @@ export function describeBroker(name: string, makeCluster: BrokerClusterFactory):
         const offsets: string[] = [];
         for (let index = 0; index < 12; index++) offsets.push(await a!.publish(room, `r${String(index)}`, { except: [], token: `t${String(index)}` }));
         expect(await a!.replay(room, offsets[2]!, 100)).toEqual({ kind: 'trimmed' });
-        const kept = await a!.replay(room, offsets[6]!, 100);
+        // After an offset still kept, nothing can be missing. (After r6, the entry just before the
+        // first one kept, a broker may conservatively say trimmed: it cannot always tell.)
+        const kept = await a!.replay(room, offsets[7]!, 100);
         expect(kept.kind).toBe('entries');
-        if (kept.kind === 'entries') expect(payloads(kept.entries)).toEqual(['r7', 'r8', 'r9', 'r10', 'r11']);
+        if (kept.kind === 'entries') expect(payloads(kept.entries)).toEqual(['r8', 'r9', 'r10', 'r11']);
       });
     });
 

@@ -27,7 +27,7 @@ export class RoomBus {
   readonly #find: (room: string) => Room | undefined;
   readonly #everyone: () => Iterable<Connection>;
   readonly #ids = new WeakMap<Connection, string>();
-  readonly #waiters = new Map<string, (result: Promise<BroadcastResult>) => void>();
+  readonly #waiters = new Map<string, { readonly room: string; readonly resolve: (result: Promise<BroadcastResult>) => void }>();
   /** Each subscribed room, with the offset its delivery started after once known. */
   readonly #subscribed = new Map<string, Promise<string>>();
   /** The offset of the last entry delivered here, per subscribed room: where a new member starts. */
@@ -90,7 +90,7 @@ export class RoomBus {
    */
   async publish(room: string, message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
     const token = `${this.#prefix}:${String(++this.#tokens)}`;
-    const local = this.#subscribed.has(room) ? new Promise<Promise<BroadcastResult>>((resolve) => this.#waiters.set(token, resolve)) : null;
+    const local = this.#subscribed.has(room) ? new Promise<Promise<BroadcastResult>>((resolve) => this.#waiters.set(token, { room, resolve })) : null;
     const except = [...exclusions(options.except)].map((connection) => this.idOf(connection));
     try {
       await this.#broker.publish(room, message, { except, token });
@@ -107,8 +107,16 @@ export class RoomBus {
   close(): void {
     for (const room of this.#subscribed.keys()) this.#broker.unsubscribe(room);
     this.#subscribed.clear();
-    for (const resolve of this.#waiters.values()) resolve(Promise.resolve({ sent: 0, failed: [] }));
-    this.#waiters.clear();
+    this.#settle(() => true);
+  }
+
+  /** Broadcasts waiting for their entry to come back, where it no longer will: nobody here got them. */
+  #settle(which: (room: string) => boolean): void {
+    for (const [token, waiter] of this.#waiters) {
+      if (!which(waiter.room)) continue;
+      this.#waiters.delete(token);
+      waiter.resolve(Promise.resolve({ sent: 0, failed: [] }));
+    }
   }
 
   #watch(room: string): void {
@@ -130,6 +138,7 @@ export class RoomBus {
     if (room.size === 0 && this.#subscribed.delete(room.name)) {
       this.#broker.unsubscribe(room.name);
       this.#last.delete(room.name);
+      this.#settle((name) => name === room.name);
     }
     this.#broker.leave(room.name, this.idOf(connection)).catch((error: unknown) => this.#report(error));
     if (this.#resume?.has(connection) === true && connection.state === 'open') this.#resume.membership(connection, room.name, null);
@@ -154,7 +163,7 @@ export class RoomBus {
     const waiter = this.#waiters.get(entry.token);
     if (waiter !== undefined) {
       this.#waiters.delete(entry.token);
-      waiter(result);
+      waiter.resolve(result);
     }
   }
 }

@@ -1,0 +1,3 @@
+import { wirekitProject } from '../../vitest.shared.js';
+
+export default wirekitProject('redis');
