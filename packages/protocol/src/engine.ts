@@ -425,9 +425,9 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     else inbox.event(() => this.options.onEvent(event));
   }
 
-  /** Drops the messages not decoded yet and frees the extensions at once (the connection failed or the peer left). */
+  /** Drops the messages not decoded yet and frees the extensions at once (the peer left). */
   private cancelDecodes(): void {
-    this.inbox?.cancel();
+    this.inbox?.cancel(false);
     if (this.disposeWhenIdle) this.disposeExtensions();
   }
 
@@ -445,6 +445,9 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   private fail(error: ProtocolError): void {
     if (this.failed) return;
     this.failed = true;
+    // Messages still decoding are dropped (none is delivered after the failure), so that the
+    // error is reported now, after the events queued before it.
+    if (this.currentState !== 'closed' && this.inbox !== null && !this.inbox.idle) this.inbox.cancel(true);
     // Reported even when the WebSocket already closed (an asynchronous decode that failed late):
     // the message is lost, and the caller must hear of it.
     this.emit({ type: 'protocol-error', error });
@@ -469,7 +472,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     // A failure, or the transport gone: messages decoded after it are not delivered, and no
     // decode still queued runs (zlib work for a peer that is gone).
     else {
-      this.inbox.cancel();
+      this.inbox.cancel(false);
       this.disposeExtensions();
     }
     this.emit(event);
