@@ -2,7 +2,7 @@ import { MAX_CONTROL_PAYLOAD } from './close-code.js';
 import { decodeClosePayload, encodeClosePayload } from './close-frame.js';
 import { assertNever, ProtocolError, WireKitUsageError } from './errors.js';
 import type { Extension, RsvBits } from './extension.js';
-import { decodeWith, extensionError } from './extension-pipeline.js';
+import { startDecode } from './extension-pipeline.js';
 import { NO_RSV, type Frame, type Role } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { InboundQueue } from './inbound-queue.js';
@@ -395,17 +395,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   /** Starts decoding; returns what delivers the outcome, or a promise of it (never rejected). */
   private startDecode(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, rsv: RsvBits): (() => void) | Promise<() => void> {
-    let result: Uint8Array | Promise<Uint8Array>;
-    try {
-      result = decodeWith(this.extensions, payload, rsv, opcode, this.maxMessageSize);
-    } catch (error) {
-      return () => this.fail(extensionError(error));
-    }
-    if (!(result instanceof Promise)) return () => this.completeDecode(opcode, result);
-    return result.then(
-      (data) => () => this.completeDecode(opcode, data),
-      (error: unknown) => () => this.fail(extensionError(error)),
-    );
+    return startDecode(this.extensions, payload, rsv, opcode, this.maxMessageSize, (data) => this.completeDecode(opcode, data), (error) => this.fail(error));
   }
 
   private completeDecode(opcode: typeof Opcode.Text | typeof Opcode.Binary, data: Uint8Array): void {
