@@ -25,6 +25,7 @@ export default defineConfig({
           { text: 'The engine', link: '/engine' },
           { text: 'Migrating from iOS', link: '/migration' },
           { text: 'Error codes', link: '/errors' },
+          { text: 'Security: limits', link: '/security' },
         ],
       },
       {

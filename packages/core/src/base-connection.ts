@@ -213,6 +213,7 @@ export abstract class BaseConnection implements Connection {
    * TCP buffers full instead of growing ours.
    */
   protected outputBlocked(blocked: boolean): void {
+    if (blocked === ((this.flags & OUTPUT_BLOCKED) !== 0)) return;
     if (blocked) this.flags |= OUTPUT_BLOCKED;
     else this.flags &= ~OUTPUT_BLOCKED;
     this.updateFlow();

@@ -28,6 +28,7 @@ const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
 const NO_EXTENSION_LIST: readonly Extension[] = [];
 const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: NO_EXTENSION_LIST, extensionsHeader: '' };
+
 /**
  * The reusable {@link Connection}: the protocol `Engine` driven over a {@link ByteChannel}.
  * Every WebSocket transport of WireKit is this class over its own channel.

@@ -2,7 +2,7 @@ import { MAX_CONTROL_PAYLOAD } from './close-code.js';
 import { decodeClosePayload, encodeClosePayload } from './close-frame.js';
 import { assertNever, ProtocolError, WireKitUsageError } from './errors.js';
 import type { Extension, RsvBits } from './extension.js';
-import { decodeWith, extensionError } from './extension-pipeline.js';
+import { startDecode } from './extension-pipeline.js';
 import { NO_RSV, type Frame, type Role } from './frame.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { InboundQueue } from './inbound-queue.js';
@@ -463,17 +463,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   /** Starts decoding; returns what delivers the outcome, or a promise of it (never rejected). */
   private startDecode(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array, rsv: RsvBits): (() => void) | Promise<() => void> {
-    let result: Uint8Array | Promise<Uint8Array>;
-    try {
-      result = decodeWith(this.extensions, payload, rsv, opcode, this.maxMessageSize);
-    } catch (error) {
-      return () => this.fail(extensionError(error));
-    }
-    if (!(result instanceof Promise)) return () => this.completeDecode(opcode, result);
-    return result.then(
-      (data) => () => this.completeDecode(opcode, data),
-      (error: unknown) => () => this.fail(extensionError(error)),
-    );
+    return startDecode(this.extensions, payload, rsv, opcode, this.maxMessageSize, (data) => this.completeDecode(opcode, data), (error) => this.fail(error));
   }
 
   private completeDecode(opcode: typeof Opcode.Text | typeof Opcode.Binary, data: Uint8Array): void {
@@ -493,9 +483,9 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     else inbox.event(() => this.options.onEvent(event));
   }
 
-  /** Drops the messages not decoded yet and frees the extensions at once (the connection failed or the peer left). */
+  /** Drops the messages not decoded yet and frees the extensions at once (the peer left). */
   private cancelDecodes(): void {
-    this.inbox?.cancel();
+    this.inbox?.cancel(false);
     if (this.disposeWhenIdle) this.disposeExtensions();
   }
 
@@ -513,6 +503,9 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   private fail(error: ProtocolError): void {
     if (this.failed) return;
     this.failed = true;
+    // Messages still decoding are dropped (none is delivered after the failure), so that the
+    // error is reported now, after the events queued before it.
+    if (this.currentState !== 'closed' && this.inbox !== null && !this.inbox.idle) this.inbox.cancel(true);
     // Reported even when the WebSocket already closed (an asynchronous decode that failed late):
     // the message is lost, and the caller must hear of it.
     this.emit({ type: 'protocol-error', error });
@@ -537,7 +530,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     // A failure, or the transport gone: messages decoded after it are not delivered, and no
     // decode still queued runs (zlib work for a peer that is gone).
     else {
-      this.inbox.cancel();
+      this.inbox.cancel(false);
       this.disposeExtensions();
     }
     this.emit(event);

@@ -17,6 +17,32 @@ export function decodeWith(extensions: readonly Extension[], payload: Uint8Array
   return result;
 }
 
+/**
+ * Starts decoding a received message with {@link decodeWith}. Returns what delivers the outcome
+ * (`deliver` with the data, or `fail` with the error), at once or as a promise that never rejects.
+ */
+export function startDecode(
+  extensions: readonly Extension[],
+  payload: Uint8Array,
+  rsv: RsvBits,
+  opcode: Opcode,
+  maxSize: number,
+  deliver: (data: Uint8Array) => void,
+  fail: (error: ProtocolError) => void,
+): (() => void) | Promise<() => void> {
+  let result: Uint8Array | Promise<Uint8Array>;
+  try {
+    result = decodeWith(extensions, payload, rsv, opcode, maxSize);
+  } catch (error) {
+    return () => fail(extensionError(error));
+  }
+  if (!(result instanceof Promise)) return () => deliver(result);
+  return result.then(
+    (data) => () => deliver(data),
+    (error: unknown) => () => fail(extensionError(error)),
+  );
+}
+
 /** Runs an outgoing message through every extension in negotiated order, collecting RSV bits. */
 export function encodeWith(extensions: readonly Extension[], payload: Uint8Array, opcode: Opcode): EncodedPayload | Promise<EncodedPayload> {
   let encoded: EncodedPayload | Promise<EncodedPayload> = { payload, rsv: { rsv1: false, rsv2: false, rsv3: false } };

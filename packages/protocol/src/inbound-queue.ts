@@ -73,13 +73,30 @@ export class InboundQueue {
     if (!held) this.startNext();
   }
 
-  /** Drops everything queued: decodes not started never start, the one in flight is ignored. */
-  cancel(): void {
+  /**
+   * Drops the decodes: those not started never start, the one in flight is ignored. With
+   * `keepEvents`, the events already queued (pings, pongs) are delivered now, in order, unless
+   * the queue is being emptied (then the caller is one of its events, and what follows it is
+   * dropped with the rest); without, everything queued is dropped.
+   */
+  cancel(keepEvents: boolean): void {
     this.generation++;
-    this.slots.length = 0;
     this.waiting = 0;
     this.bytes = 0;
     this.decoding = false;
+    const slots = this.slots;
+    if (!keepEvents || this.flushing) {
+      slots.length = 0;
+      return;
+    }
+    const events = slots.filter((slot) => slot.ready);
+    slots.length = 0;
+    this.flushing = true;
+    try {
+      for (const slot of events) slot.run?.();
+    } finally {
+      this.flushing = false;
+    }
   }
 
   private startNext(): void {

@@ -178,6 +178,20 @@ describe('Engine limits on what a peer sends', () => {
       expect(engine.decodeBacklog).toBe(0);
     });
 
+    it('reports a protocol error that follows a message still decoding at once, before its close, and drops that message', async () => {
+      const manual = manualExtension();
+      const { engine, events } = recorded('server', { extensions: [manual.extension] });
+      engine.receive(clientBytes([{ opcode: Opcode.Binary, payload: new Uint8Array(8), fin: true, rsv1: true }, { opcode: Opcode.Ping, payload: Uint8Array.of(1), fin: true }]));
+      // A continuation with no message in progress: 1002.
+      engine.receive(clientBytes([{ opcode: Opcode.Continuation, payload: new Uint8Array(1), fin: true }]));
+      expect(events.map((e) => e.type)).toEqual(['ping', 'protocol-error', 'close']);
+      expect(errorOf(events)).toMatchObject({ code: 'WK_ERR_UNEXPECTED_CONTINUATION' });
+      expect(manual.disposed()).toBe(true);
+      manual.started[0]!.finish();
+      await flush();
+      expect(events.map((e) => e.type)).toEqual(['ping', 'protocol-error', 'close']);
+    });
+
     it('delivers the messages before a clean Close, then the close, and disposes of the extension after the last', async () => {
       const manual = manualExtension();
       const { engine, events } = recorded('server', { extensions: [manual.extension] });

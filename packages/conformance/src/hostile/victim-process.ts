@@ -2,7 +2,7 @@
 // memory and CPU, waits for its reports, and kills it (by its own PID) when done.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { VictimClose, VictimConfig, VictimReport } from './victim.js';
+import type { VictimClose, VictimConfig, VictimReport, VictimRequest } from './victim.js';
 
 /** Heap limit of a victim: small, so that growth without bound kills it within the attack's time. */
 export const VICTIM_HEAP_MIB = 96;
@@ -64,13 +64,13 @@ export class VictimProcess {
 
   /** Memory after two forced GCs. */
   async memory(): Promise<VictimMemory> {
-    this.child.send({ type: 'memory' });
+    this.ask({ type: 'memory' });
     return this.next((r): r is Extract<VictimReport, { type: 'memory' }> => r.type === 'memory', 10_000, 'the victim to measure its memory');
   }
 
   /** CPU time (ms) the victim uses during the next `windowMs`. */
   async cpu(windowMs: number): Promise<number> {
-    this.child.send({ type: 'cpu', windowMs });
+    this.ask({ type: 'cpu', windowMs });
     return (await this.next((r): r is Extract<VictimReport, { type: 'cpu' }> => r.type === 'cpu', windowMs + 10_000, 'the victim to measure its CPU')).ms;
   }
 
@@ -87,6 +87,11 @@ export class VictimProcess {
   /** The error code of a client victim's failed connect. */
   async connectFailed(ms: number): Promise<string> {
     return (await this.next((r): r is Extract<VictimReport, { type: 'connect-failed' }> => r.type === 'connect-failed', ms, 'the victim to report a failed connect')).code;
+  }
+
+  private ask(request: VictimRequest): void {
+    if (this.exit !== null || !this.child.connected) throw new Error(`the victim died (${String(this.exit?.code ?? this.exit?.signal)}): ${this.stderr.slice(-600)}`);
+    this.child.send(request);
   }
 
   /** Ends the victim (its own PID only). */
