@@ -372,8 +372,9 @@ export class EngineConnection extends BaseConnection {
     // on resume (a stream's buffered chunks, each a read) waits for the answers before it.
     engine.holdViolations = true;
     this.holdViolation();
-    this.channel.resume();
     for (const chunk of early) engine.receive(chunk);
+    // After them: a channel may deliver what it kept while paused within resume() itself.
+    this.channel.resume();
   }
 
   /**
