@@ -1,6 +1,5 @@
 import {
   assertNever,
-  concat,
   encodeClosePayload,
   Engine,
   ProtocolError,
@@ -186,13 +185,12 @@ export class EngineConnection extends BaseConnection {
 
   /**
    * Opens the connection with what the handshake settled: starts the engine, emits `state`
-   * and `open`. The remainder and bytes received meanwhile wait (reading paused) until the
-   * application can observe what they do: the clock's next turn, when a client's connect()
-   * awaiter and a server's `connection` listeners have run. Not on a first consumer: that may
-   * be a wrapper (reconnecting(), rx) pulling at once, before the application listens. So each
-   * message before a violation can be answered, and the violation's error reaches a listener or
-   * receive() instead of firing before any could exist. One timer per connection that has such
-   * bytes (every client), none per message.
+   * and `open`. The remainder and bytes received meanwhile wait (reading paused) for the
+   * clock's next turn, when a client's connect() awaiter and a server's `connection` listeners
+   * have run (not for a first consumer: it may be a wrapper, e.g. reconnecting()). So messages
+   * before a violation can be answered, and its error reaches a listener or receive() instead
+   * of firing before any could exist. A timer or two per connection with such bytes (every
+   * client), none per message.
    * Ignored once the connection closed.
    * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT when it is already open.
    */
@@ -209,9 +207,8 @@ export class EngineConnection extends BaseConnection {
     this.engine = new Engine<SendTicket>(port);
     const remainder = accepted.remainder;
     if (remainder !== undefined && remainder.length > 0) (this.early ??= []).unshift(remainder);
-    // A client's connect() resolves on `open`, and its awaiter runs on a later microtask: what a
-    // transport still delivers in this turn (the rest of the 101's segment, a Stream pair's next
-    // read) waits too. A server's listeners run in this turn; only its remainder needs holding.
+    // A client's awaiter runs after this turn, so what its transport delivers in it waits too;
+    // a server's listeners run in this turn: only its remainder is held.
     if (this.early !== null || port.role === 'client') {
       this.early ??= [];
       this.channel.pause();
@@ -405,10 +402,9 @@ export class EngineConnection extends BaseConnection {
     // on resume (a stream's buffered chunks, each a read) waits for the answers before it.
     engine.holdViolations = true;
     this.holdViolation();
+    for (const chunk of early) engine.receive(chunk);
+    // After them: a channel may deliver what it kept while paused within resume() itself.
     this.channel.resume();
-    // One read for the engine, so that a violation in a later chunk still follows the messages before it (deferViolations).
-    if (early.length > 0) engine.receive(early.length === 1 ? early[0]! : concat(early, early.reduce((sum, chunk) => sum + chunk.length, 0)));
-    if (engine.heldViolation !== null) this.holdViolation();
   }
 
   /**

@@ -1,8 +1,8 @@
 import { concat, Engine, encodeFrame, Opcode, type EngineEvent } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
-import { acceptServerConnection, memoryChannelPair, type EngineConnection, type Message, type WireKitError } from '../src/index.js';
+import { acceptServerConnection, memoryChannelPair, openClientConnection, type ByteChannel, type ByteChannelHandlers, type EngineConnection, type Message, type WireKitError } from '../src/index.js';
 import { FakeClock } from '@wirekit/test-support';
-import { connectPair, random, tick, URL } from './support/pair.js';
+import { connectPair, random, serveOnce, sha1, tick, URL } from './support/pair.js';
 
 const text = new TextEncoder();
 
@@ -92,6 +92,52 @@ describe('EngineConnection, a valid message followed by a violation (deliver bef
 
   it('a for await reply leaves before the Close when the message and the violation come as separate reads of the same turn as the 101', async () => {
     const { client, server } = await connectPair({}, { after: [textFrame('hello'), VIOLATIONS[0].bytes.slice()] });
+    const seen = watch(server);
+    for await (const message of client) await client.send(`echo ${String(message)}`);
+    await server.closed;
+    expect(seen.events).toEqual(['message echo hello', 'close 1002']);
+  });
+
+  it('keeps the bytes in order when the channel delivers what it kept while paused inside resume() (a Stream pair does)', async () => {
+    const [inner, serverChannel] = memoryChannelPair();
+    let handlers: ByteChannelHandlers | null = null;
+    let paused = false;
+    const kept: Uint8Array[] = [];
+    // The 101 and the frame's first byte arrive as one read (one segment); the rest is kept while paused.
+    let first: Uint8Array | null = null;
+    let reads = 0;
+    const channel: ByteChannel = {
+      write: (chunks, done) => inner.write(chunks, done),
+      get bufferedAmount() {
+        return inner.bufferedAmount;
+      },
+      end: () => inner.end(),
+      destroy: (error) => inner.destroy(error),
+      pause: () => void (paused = true),
+      resume: () => {
+        paused = false;
+        for (const chunk of kept.splice(0)) handlers!.data(chunk);
+      },
+      bind: (given) => {
+        handlers = given;
+        inner.bind({
+          data: (chunk) => {
+            if (++reads === 1) return void (first = chunk);
+            if (reads === 2) return given.data(join([first!, chunk]));
+            if (paused) kept.push(chunk);
+            else given.data(chunk);
+          },
+          end: () => given.end(),
+          error: (error) => given.error(error),
+          close: () => given.close(),
+          drain: () => given.drain(),
+        });
+      },
+    };
+    const hello = textFrame('hello');
+    const served = serveOnce(serverChannel, { after: [hello.slice(0, 1), hello.slice(1), VIOLATIONS[0].bytes.slice()] });
+    const client = await openClientConnection(channel, { url: URL, random, sha1 });
+    const server = await served;
     const seen = watch(server);
     for await (const message of client) await client.send(`echo ${String(message)}`);
     await server.closed;
