@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { notAMessageError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { notAMessageError, peerCloseError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
 import { ABNORMAL_CLOSURE, closedError, notOpenError } from './adapter-errors.js';
 import { Inbox } from './inbox.js';
 import { checkPingPayload, isMessage } from './validate.js';
@@ -210,6 +210,8 @@ export abstract class AdapterConnection implements Connection {
    */
   protected finish(reported: CloseInfo): void {
     if (this.info !== null) return;
+    const refused = this.failure === null ? peerCloseError(reported) : null;
+    if (refused !== null) this.reportError(refused);
     const closeCode = this.failure?.closeCode;
     const info = closeCode === null || closeCode === undefined ? reported : { code: closeCode, reason: reported.reason, wasClean: false };
     this.setState('closed');
