@@ -7,6 +7,8 @@ export default defineConfig({
   description: 'Real-time transports for TypeScript in the five styles iOS apps use, on one strict RFC 6455 engine.',
   srcExclude: ['README.md', 'benchmarks-table.md', 'samples/**', 'test/**', 'scripts/**'],
   cleanUrls: true,
+  // docs/public/favicon.ico, linked so that no page asks for a missing icon.
+  head: [['link', { rel: 'icon', href: '/favicon.ico' }]],
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/getting-started' },

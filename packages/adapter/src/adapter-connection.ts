@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, MessageQueue, notAMessageError, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, MessageQueue, notAMessageError, peerCloseError, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
 import { ABNORMAL_CLOSURE, closedError, notOpenError } from './adapter-errors.js';
 import { checkPingPayload, isMessage } from './validate.js';
 
@@ -288,6 +288,8 @@ export abstract class AdapterConnection implements Connection {
    */
   protected finish(reported: CloseInfo): void {
     if (this.info !== null) return;
+    const refused = this.failure === null ? peerCloseError(reported) : null;
+    if (refused !== null) this.reportError(refused);
     const closeCode = this.failure?.closeCode;
     const info = closeCode === null || closeCode === undefined ? reported : { code: closeCode, reason: reported.reason, wasClean: false };
     this.setState('closed');

@@ -103,6 +103,19 @@ export const closeCases: ReadonlyArray<ContractCase<TargetContext>> = [
     },
   },
   {
+    feature: 'server-close',
+    title: 'reports WK_ERR_MESSAGE_TOO_LARGE (closeCode 1009) through an error event, then the close with 1009, when the server closes with 1009',
+    async run(context) {
+      const { connection, peer } = await context.open('idle');
+      const server = await peer();
+      const errors: Array<{ code: string; closeCode: number | null }> = [];
+      connection.on('error', (error) => void errors.push({ code: error.code, closeCode: error.closeCode }));
+      server.close(1009, 'too big');
+      expect((await within(connection.closed, WAIT_MS, 'the connection to close')).code).toBe(1009);
+      expect(errors).toEqual([{ code: 'WK_ERR_MESSAGE_TOO_LARGE', closeCode: 1009 }]);
+    },
+  },
+  {
     feature: 'send-after-close',
     title: 'rejects send() and ping() after close with WK_ERR_NOT_OPEN, never dropping silently',
     async run(context) {

@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Message } from './connection.js';
 import { PingTracker } from './ping-tracker.js';
 import { DEFAULT_MAX_CONTROL_BACKLOG, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
+import { peerCloseError } from './peer-close-error.js';
 import { checkControlPayload, notAMessage, notOpen, plain, type SendTicket } from './send-ticket.js';
 import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
@@ -468,6 +469,10 @@ export class EngineConnection extends BaseConnection {
         this.engineClose ??= { code: event.code, reason: event.reason, wasClean: event.wasClean };
         // The transport is already gone (transportClosed): its own close event settles the connection.
         if (event.initiator === 'failure' && event.code === 1006) return;
+        if (event.initiator === 'remote' && this.failure === null) {
+          const refused = peerCloseError(event);
+          if (refused !== null) this.fail(refused);
+        }
         if (this.state === 'open') this.setState('closing');
         // RFC 6455 §7.1.1: the server closes the TCP connection first; a client waits for it.
         if (!this.channelClosed && (this.role === 'server' || event.initiator === 'failure')) this.channel.end();

@@ -10,6 +10,7 @@ export { WireKitError, toWireKitError } from './wirekit-error.js';
 // `instanceof WireKitError` covers it (see WireKitError).
 export { WireKitUsageError } from '@wirekit/protocol';
 export { checkConnectUrl, defineConnect } from './connect-url.js';
+export { peerCloseError } from './peer-close-error.js';
 export { notAMessage as notAMessageError, notOpen as notOpenError } from './send-ticket.js';
 export type { WireKitErrorOptions } from './wirekit-error.js';
 

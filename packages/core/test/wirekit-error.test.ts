@@ -75,3 +75,18 @@ describe('WireKitError', () => {
     expect(error).toMatchObject({ domain: 'tls', closeCode: 1015, status: 500, errno: 'EIO', cause: 1 });
   });
 });
+
+describe('one hierarchy: instanceof WireKitError', () => {
+  it('covers the protocol engine’s WireKitUsageError and ProtocolError, which carry a domain, and converts them to the class proper', () => {
+    const usage = new WireKitUsageError('WK_ERR_INVALID_URL', 'bad');
+    const peer = new ProtocolError('WK_ERR_INVALID_UTF8', 'not UTF-8');
+    expect(usage).toBeInstanceOf(WireKitError);
+    expect(peer).toBeInstanceOf(WireKitError);
+    expect([usage.domain, usage.closeCode, peer.domain, peer.closeCode]).toEqual(['usage', null, 'websocket', 1007]);
+    expect(new Error('plain')).not.toBeInstanceOf(WireKitError);
+    expect(toWireKitError(usage).constructor).toBe(WireKitError);
+    expect(toWireKitError(peer)).toMatchObject({ name: 'WireKitError', code: 'WK_ERR_INVALID_UTF8', domain: 'websocket', closeCode: 1007 });
+    class Narrower extends WireKitError {}
+    expect(usage).not.toBeInstanceOf(Narrower);
+  });
+});

@@ -5,12 +5,14 @@
  * room is served until Ctrl-C or SIGTERM.
  *
  * Flags: `--no-chat` (tour only, then exit: for tests and CI), `--port N` (the chat server's port;
- * an ephemeral one by default). Exits 1 when any transport fails the tour.
+ * an ephemeral one by default); a leading `--` is ignored, so `pnpm demo -- --no-chat` works as
+ * `pnpm demo --no-chat` does. Exits 1 when any transport fails the tour, 0 after Ctrl-C.
  */
 import { parseArgs } from 'node:util';
 import { describeError } from './bounded.js';
 import { startChatServer } from './chat/server.js';
 import { isMain } from './is-main.js';
+import { untilStopSignal } from './stop-signal.js';
 import { formatTable } from './tour/report.js';
 import { runTour } from './tour/run-tour.js';
 
@@ -22,10 +24,7 @@ async function serveChat(port: number): Promise<void> {
   console.log(`  web: open ${chat.url}?room=lobby&name=ada in two browser tabs`);
   console.log(`  terminal: pnpm chat ${chat.wsUrl} --name bob --room lobby`);
   console.log('Ctrl-C stops it.');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await untilStopSignal();
   console.log(`\n${signal}: closing the chat (clients get 1001 Going Away)…`);
   await chat.close();
   console.log('chat closed.');
@@ -35,7 +34,8 @@ async function serveChat(port: number): Promise<void> {
 export async function main(argv: readonly string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { 'no-chat': { type: 'boolean', default: false }, port: { type: 'string', default: '0' } } }));
+    const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+    ({ values } = parseArgs({ args, options: { 'no-chat': { type: 'boolean', default: false }, port: { type: 'string', default: '0' } } }));
   } catch (error) {
     console.error(`${describeError(error)}\n${USAGE}`);
     return 2;

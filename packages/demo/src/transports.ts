@@ -29,6 +29,12 @@ export const TRANSPORTS: readonly Transport[] = [
   { name: 'adapter', iosOriginal: 'Starscream (3rd party, on ws)', connect: adapterConnect },
 ];
 
+/**
+ * The transport `pnpm chat` and `wirekit connect` use unless `--transport` says otherwise:
+ * @wirekit/framed, the engine over node:net/node:tls with every ConnectOptions field.
+ */
+export const DEFAULT_TRANSPORT: TransportName = 'framed';
+
 /** The names, for usage messages. */
 export const TRANSPORT_NAMES: readonly TransportName[] = TRANSPORTS.map((transport) => transport.name);
 

@@ -24,6 +24,8 @@ describe('the chat room: two browser users and a CLI user', () => {
   let bea: Page;
   let carl: ChildCli | undefined;
 
+  /** Every HTTP response of 400 or more the pages got (a missing /favicon.ico was one). */
+  const failedRequests: string[] = [];
   const members = (page: Page): Promise<string[]> => page.locator('#members li').allTextContents();
   const log = (page: Page): Promise<string[]> => page.locator('#log li').allTextContents();
   const errors = (page: Page): Promise<string[]> => page.locator('#log li.error').allTextContents();
@@ -41,6 +43,7 @@ describe('the chat room: two browser users and a CLI user', () => {
     // Two contexts: two users with nothing shared, as two people on two machines.
     ada = await (await browser.newContext()).newPage();
     bea = await (await browser.newContext()).newPage();
+    for (const page of [ada, bea]) page.on('response', (response) => void (response.status() >= 400 && failedRequests.push(`${response.status()} ${response.url()}`)));
   }, 60_000);
 
   afterAll(async () => {
@@ -62,6 +65,9 @@ describe('the chat room: two browser users and a CLI user', () => {
     const script = await (await fetch(new URL('/chat.js', chat.url))).text();
     expect(script).not.toMatch(/from\s*["']node:/);
     expect((await fetch(new URL('/nowhere', chat.url))).status).toBe(404);
+    const icon = await fetch(new URL('/favicon.ico', chat.url));
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/x-icon']);
+    expect([...new Uint8Array(await icon.arrayBuffer()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
   });
 
   it('lets the three join the same room and shows everyone present to everyone', async () => {
@@ -80,6 +86,7 @@ describe('the chat room: two browser users and a CLI user', () => {
     await expect.poll(() => members(ada), WAIT).toEqual(['ada', 'bea', 'carl']);
     await expect.poll(() => members(bea), WAIT).toEqual(['ada', 'bea', 'carl']);
     expect(await log(ada)).toEqual(expect.arrayContaining(['bea joined #lobby', 'carl joined #lobby']));
+    expect(failedRequests).toEqual([]);
   });
 
   it('delivers a browser user’s message to the other browser and to the CLI in near real time', async () => {

@@ -1,4 +1,4 @@
-import { MessageQueue, notAMessageError, notOpenError, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { MessageQueue, notAMessageError, notOpenError, peerCloseError, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
 import { CloseCode, encodeClosePayload, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
 import { EventEmitter } from 'eventemitter3';
 
@@ -233,6 +233,8 @@ export class WebSocketConnection implements Connection {
     if (this.current === 'closed') return;
     // A connection this side failed is reported with the failure's code, not clean, whatever the peer answered.
     const failedCode = this.failure?.closeCode ?? null;
+    const refused = this.failure === null ? peerCloseError(event) : null;
+    if (refused !== null) this.emitter.emit('error', refused);
     this.finish(failedCode !== null ? { code: failedCode, reason: event.reason, wasClean: false } : { code: event.code, reason: event.reason, wasClean: event.wasClean });
   }
 

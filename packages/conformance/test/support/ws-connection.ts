@@ -3,7 +3,7 @@
  * independent WebSocket implementation while the WireKit transports are being written.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { defineConnect, notAMessageError, notOpenError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
+import { defineConnect, notAMessageError, notOpenError, peerCloseError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
 import { isValidWireCloseCode, MAX_CLOSE_REASON_BYTES, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
 import { adapterError, closedError } from './ws-errors.js';
@@ -48,6 +48,8 @@ class WsConnection implements Connection {
       if (event.code === 1006 && this.closeStartedAt !== null && performance.now() - this.closeStartedAt >= this.closeTimeout) {
         this.emit('error', new WireKitError('WK_ERR_CLOSE_TIMEOUT', 'the peer did not answer the Close in time'));
       }
+      const refused = peerCloseError(info);
+      if (refused !== null) this.emit('error', refused);
       this.setState('closed');
       for (const ping of this.pings.splice(0)) ping.reject(closedError(event.code));
       for (const pull of this.pulls.splice(0)) pull.resolve({ done: true, value: undefined });

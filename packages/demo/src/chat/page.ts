@@ -40,6 +40,7 @@ export const CHAT_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>WireKit chat</title>
+<link rel="icon" href="/favicon.ico">
 <style>
   body { font: 15px/1.4 system-ui, sans-serif; margin: 0; display: grid; grid-template: auto 1fr auto / 1fr 12rem; height: 100vh; }
   header { grid-column: 1 / 3; padding: .5rem 1rem; background: #234; color: #fff; display: flex; gap: 1rem; align-items: center; }

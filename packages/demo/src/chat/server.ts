@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { WireKitServer } from '@wirekit/server';
 import { bounded, describeError } from '../bounded.js';
 import { ChatService, type ChatServiceOptions } from './chat-service.js';
+import { FAVICON_ICO } from './favicon.js';
 import { buildClientBundle, CHAT_PAGE } from './page.js';
 import { CHAT_PROTOCOL, MAX_TEXT_LENGTH } from './protocol.js';
 
@@ -82,11 +83,12 @@ function serve(request: IncomingMessage, response: ServerResponse, script: strin
   if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'text/plain', 'only GET\n');
   if (path === '/') return reply(response, 200, 'text/html; charset=utf-8', CHAT_PAGE);
   if (path === '/chat.js') return reply(response, 200, 'text/javascript; charset=utf-8', script);
+  if (path === '/favicon.ico') return reply(response, 200, 'image/x-icon', FAVICON_ICO);
   if (path === '/chat') return reply(response, 426, 'text/plain', 'this is the WebSocket endpoint: connect with ws://\n');
   reply(response, 404, 'text/plain', 'not found\n');
 }
 
-function reply(response: ServerResponse, status: number, type: string, body: string): void {
+function reply(response: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
   response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   response.end(body);
 }

@@ -7,6 +7,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root, where the README's `pnpm …` commands run. */
+export const REPO_DIR = join(DEMO_DIR, '..', '..');
+
+/**
+ * How to start pnpm: the pnpm that runs these tests (npm_execpath, set by `pnpm test` and
+ * `pnpm vitest`), else `pnpm` on PATH.
+ */
+function pnpmCommand(): { command: string; args: string[] } {
+  const execPath = process.env.npm_execpath;
+  if (execPath !== undefined && /pnpm\.c?js$/.test(execPath)) return { command: process.execPath, args: [execPath] };
+  return { command: 'pnpm', args: [] };
+}
 
 export class ChildCli {
   readonly lines: string[] = [];
@@ -15,9 +27,26 @@ export class ChildCli {
   readonly #exited: Promise<number | null>;
   #waiters: Array<() => void> = [];
 
-  /** Starts `src/<script>` with `args`. */
-  constructor(script: string, args: readonly string[]) {
-    this.#child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(DEMO_DIR, 'src', script), ...args], { cwd: DEMO_DIR, stdio: 'pipe' });
+  readonly #group: boolean;
+
+  /**
+   * Starts `src/<script>` with `args`; with `{ pnpm: args }` the command `pnpm <args…>` at the
+   * repository root, as a user types it; with `{ bin: name }` the program bin/<name>. The last two
+   * run in their own process group, so that {@link interrupt} reaches pnpm and everything under
+   * it, as Ctrl-C in a terminal does.
+   */
+  constructor(script: string | { readonly pnpm: readonly string[] } | { readonly bin: string }, args: readonly string[] = []) {
+    if (typeof script === 'string') {
+      this.#group = false;
+      this.#child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(DEMO_DIR, 'src', script), ...args], { cwd: DEMO_DIR, stdio: 'pipe' });
+    } else if ('bin' in script) {
+      this.#group = true;
+      this.#child = spawn(process.execPath, [join(DEMO_DIR, 'bin', script.bin), ...args], { cwd: REPO_DIR, stdio: 'pipe', detached: true });
+    } else {
+      this.#group = true;
+      const pnpm = pnpmCommand();
+      this.#child = spawn(pnpm.command, [...pnpm.args, ...script.pnpm], { cwd: REPO_DIR, stdio: 'pipe', detached: true });
+    }
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
     const collect = (into: string[]) => {
       let rest = '';
@@ -86,11 +115,17 @@ export class ChildCli {
     if (this.#child.pid !== undefined && this.#child.exitCode === null) process.kill(this.#child.pid, signal);
   }
 
-  /** Kills the child by its PID if it is still running. */
+  /** Ctrl-C in a terminal: SIGINT to the child's whole process group (pnpm and what it runs). */
+  interrupt(): void {
+    if (!this.#group) throw new Error('interrupt() needs a child in its own process group ({ pnpm: [...] })');
+    if (this.#child.pid !== undefined && this.#child.exitCode === null) process.kill(-this.#child.pid, 'SIGINT');
+  }
+
+  /** Kills the child (its process group, for a pnpm command) by its PID if it is still running. */
   kill(): void {
     if (this.#child.exitCode === null && this.#child.signalCode === null && this.#child.pid !== undefined) {
       try {
-        process.kill(this.#child.pid, 'SIGKILL');
+        process.kill(this.#group ? -this.#child.pid : this.#child.pid, 'SIGKILL');
       } catch {
         // already gone
       }

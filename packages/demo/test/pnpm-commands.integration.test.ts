@@ -1,0 +1,101 @@
+/**
+ * The demo's commands as the README shows them, typed into a shell: `pnpm demo -- --no-chat`,
+ * `pnpm demo` stopped by Ctrl-C, `pnpm wirekit …` and `pnpm chat …`, each a real pnpm child in
+ * its own process group (Ctrl-C is SIGINT to that whole group, as a terminal sends it). A clean
+ * stop exits 0 and prints none of pnpm's failure lines; `pnpm wirekit` prints no script banner.
+ *
+ * `wirekit` and `chat` are binaries (packages/demo/bin), which pnpm runs as `pnpm exec` does:
+ * without a banner or an ELIFECYCLE line, but pnpm itself has no SIGINT handler there, so after
+ * Ctrl-C pnpm's own status is 130 while the program closes with 1000 and exits 0. The programs'
+ * exit status is checked on the binary itself, in a process group as a terminal starts it.
+ */
+import { wsServer, type WsServer } from '@wirekit/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startChatServer } from '../src/chat/server.js';
+import { ChildCli } from './support/child-cli.js';
+
+const PNPM_NOISE = /ELIFECYCLE|ERR_PNPM|Command failed/;
+
+describe('the README’s pnpm commands (real pnpm children)', () => {
+  const children: ChildCli[] = [];
+  const servers: WsServer[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) child.kill();
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  const pnpm = (...args: string[]): ChildCli => {
+    const child = new ChildCli({ pnpm: args });
+    children.push(child);
+    return child;
+  };
+  const bin = (name: string, ...args: string[]): ChildCli => {
+    const child = new ChildCli({ bin: name }, args);
+    children.push(child);
+    return child;
+  };
+  const noise = (child: ChildCli): string[] => [...child.lines, ...child.errors].filter((line) => PNPM_NOISE.test(line));
+
+  it('pnpm demo -- --no-chat runs the tour and exits 0', async () => {
+    const demo = pnpm('demo', '--', '--no-chat');
+    expect(await demo.exitCode(90_000)).toBe(0);
+    expect(demo.lines).toContain('All five transports passed the tour.');
+    expect(noise(demo)).toEqual([]);
+  }, 100_000);
+
+  it('pnpm demo serves the chat until Ctrl-C, then exits 0 without pnpm failure lines', async () => {
+    const demo = pnpm('demo', '--port', '0');
+    await demo.waitForLine(/^Ctrl-C stops it\.$/, 90_000);
+    demo.interrupt();
+    expect(await demo.exitCode(20_000)).toBe(0);
+    expect(demo.lines).toContain('chat closed.');
+    expect(noise(demo)).toEqual([]);
+  }, 120_000);
+
+  it('pnpm wirekit --help prints the usage and nothing of pnpm', async () => {
+    const help = pnpm('wirekit', '--help');
+    expect(await help.exitCode()).toBe(0);
+    expect(help.lines[0]).toMatch(/^usage: wirekit connect /);
+    expect(help.lines.join('\n')).toContain('exit status: 0 after a clean close, 1 after any other end, 2 on bad usage (a bad URL included)');
+  });
+
+  it('pnpm wirekit connect with a bad URL exits 2, as its help says, with no pnpm line', async () => {
+    const bad = pnpm('wirekit', 'connect', 'ftp://127.0.0.1/');
+    expect(await bad.exitCode()).toBe(2);
+    expect(bad.errors.join('\n')).toContain('WK_ERR_INVALID_URL: a WebSocket URL is ws:, wss:, http: or https:, got ftp:');
+    expect(noise(bad)).toEqual([]);
+  });
+
+  it('Ctrl-C in pnpm wirekit connect closes with 1000 (the program exits 0); the default transport is framed', async () => {
+    const server = await wsServer();
+    servers.push(server);
+    for (const cli of [pnpm('wirekit', 'connect', server.url), bin('wirekit.mjs', 'connect', server.url)]) {
+      await cli.waitForLine(/^connected to .* with @wirekit\/framed /);
+      cli.interrupt();
+      await cli.waitForLine(/^closed: 1000 "interrupted" \(clean\)$/);
+      expect(noise(cli)).toEqual([]);
+    }
+    expect(await children[1]!.exitCode()).toBe(0);
+    expect(await children[0]!.exitCode()).toBeNull(); // pnpm itself, ended by the SIGINT
+    expect(server.closes).toEqual([
+      { code: 1000, reason: 'interrupted' },
+      { code: 1000, reason: 'interrupted' },
+    ]);
+  });
+
+  it('Ctrl-C in pnpm chat leaves with 1000 (the program exits 0); the default transport is framed', async () => {
+    const chat = await startChatServer();
+    try {
+      for (const cli of [pnpm('chat', chat.wsUrl, '--name', 'dora'), bin('chat.mjs', chat.wsUrl, '--name', 'eve')]) {
+        await cli.waitForLine(/^\* connected to .* with @wirekit\/framed$/);
+        await cli.waitForLine(/^\* joined #lobby as /);
+        cli.interrupt();
+        await cli.waitForLine(/^\* disconnected: 1000\b/);
+        expect(noise(cli)).toEqual([]);
+      }
+      expect(await children[1]!.exitCode()).toBe(0);
+      expect(await children[0]!.exitCode()).toBeNull(); // pnpm itself, ended by the SIGINT
+    } finally {
+      await chat.close();
+    }
+  });
+});
