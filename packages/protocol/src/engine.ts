@@ -8,6 +8,7 @@ import { FrameDecoder } from './frame-decoder.js';
 import { MessageAssembler, type RawMessage } from './message-assembler.js';
 import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
+import type { PreparedMessage } from './prepared-message.js';
 import type { Allocator } from './slab.js';
 
 /** Where the connection is in its life (RFC 6455 §4–§7): open, Close sent and awaited, or over. */
@@ -190,6 +191,17 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.assertCanSend();
     if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
     this.outbound.message(Opcode.Text, utf8, tag);
+  }
+
+  /**
+   * Sends a message framed once for many connections ({@link prepareMessage}): a broadcast
+   * writes the same frame to each recipient instead of framing it per connection.
+   * @throws {WireKitUsageError} WK_ERR_NOT_OPEN after close; WK_ERR_FRAGMENT_ORDER while a `sendPart` message is open.
+   */
+  sendPrepared(message: PreparedMessage, tag?: Tag): void {
+    this.assertCanSend();
+    if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
+    this.outbound.prepared(message, tag);
   }
 
   /**
