@@ -7,6 +7,7 @@ import {
   type Allocator,
   type EngineEvent,
   type Extension,
+  type PreparedMessage,
   type Role,
 } from '@wirekit/protocol';
 import { BaseConnection, quiet, rejected } from './base-connection.js';
@@ -314,12 +315,8 @@ export class EngineConnection extends BaseConnection {
     const size = utf8 !== null ? utf8.length : typeof data === 'string' ? utf8Length(data) : data.length;
     const full = this.bufferFull(size);
     if (full !== null) return rejected(full);
-    let ticket!: SendTicket;
-    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, prev: this.lastTicket, next: null, settled: false })));
-    if (this.lastTicket === null) this.firstTicket = ticket;
-    else this.lastTicket.next = ticket;
-    this.lastTicket = ticket;
-    this.pendingBytes += size;
+    const done = this.openTicket(size);
+    const ticket = this.lastTicket!;
     try {
       if (utf8 !== null) engine.sendUtf8Text(utf8, ticket);
       else if (how === SEND_WHOLE) engine.send(data, ticket);
@@ -328,6 +325,38 @@ export class EngineConnection extends BaseConnection {
       this.settleTicket(ticket, error);
       throw error;
     }
+    return done;
+  }
+
+  /**
+   * Sends a message framed once for many connections (protocol's `prepareMessage`): a server's
+   * broadcast writes the same frame to every recipient. Resolves and rejects as {@link send}.
+   */
+  sendPrepared(message: PreparedMessage): Promise<void> {
+    const engine = this.engine;
+    if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
+    const size = message.payload.length;
+    const full = this.bufferFull(size);
+    if (full !== null) return rejected(full);
+    const done = this.openTicket(size);
+    const ticket = this.lastTicket!;
+    try {
+      engine.sendPrepared(message, ticket);
+    } catch (error) {
+      this.settleTicket(ticket, error);
+      throw error;
+    }
+    return done;
+  }
+
+  /** A pending send of `size` bytes, appended as {@link lastTicket}; its promise never rejects unhandled. */
+  private openTicket(size: number): Promise<void> {
+    let ticket!: SendTicket;
+    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, prev: this.lastTicket, next: null, settled: false })));
+    if (this.lastTicket === null) this.firstTicket = ticket;
+    else this.lastTicket.next = ticket;
+    this.lastTicket = ticket;
+    this.pendingBytes += size;
     return done;
   }
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { killGroup, trackGroup } from './process-groups.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -33,6 +33,8 @@ export interface BrowserRun {
   readonly console: readonly string[];
   /** The browser's PID (also its process group id). */
   readonly pid: number;
+  /** The open page, for tests that look at it (a screenshot, the layout of an element). */
+  readonly page: Page;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function openInChromium(url: string): Promise<BrowserRun> {
     return {
       console: lines,
       pid,
+      page,
       async close() {
         const timer = setTimeout(() => killGroup(pid), CLOSE_MS);
         try {

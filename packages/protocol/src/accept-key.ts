@@ -75,9 +75,12 @@ export function binaryStringToBytes(text: string): Uint8Array {
   return bytes;
 }
 
+/** Injected SHA-1 functions that passed the probe: each is probed once, not once per handshake. */
+const probed = new WeakSet<(data: Uint8Array) => Uint8Array>();
+
 /**
- * The SHA-1 function a handshake uses: the injected one after a probe that it returns 20 bytes,
- * or the pure {@link pureSha1} by default, so that no crypto module is required.
+ * The SHA-1 function a handshake uses: the injected one after a probe (on its first use) that
+ * it returns 20 bytes, or the pure {@link pureSha1} by default, so that no crypto module is required.
  *
  * @param sha1 the caller's `sha1` option.
  * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT when it is not a function returning 20 bytes.
@@ -85,9 +88,11 @@ export function binaryStringToBytes(text: string): Uint8Array {
 export function resolveSha1(sha1: ((data: Uint8Array) => Uint8Array) | undefined): (data: Uint8Array) => Uint8Array {
   if (sha1 === undefined) return pureSha1;
   if (typeof sha1 !== 'function') throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'sha1 must be a function');
+  if (probed.has(sha1)) return sha1;
   const probe: unknown = sha1(new Uint8Array(0));
   if (!(probe instanceof Uint8Array) || probe.length !== 20) {
     throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'sha1 must return a 20-byte Uint8Array');
   }
+  probed.add(sha1);
   return sha1;
 }

@@ -9,6 +9,7 @@ import { InboundQueue } from './inbound-queue.js';
 import { DEFAULT_MAX_FRAGMENTS, MessageAssembler, type RawMessage } from './message-assembler.js';
 import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
+import type { PreparedMessage } from './prepared-message.js';
 import type { Allocator } from './slab.js';
 import { scanUtf8, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-scan.js';
 
@@ -297,6 +298,17 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.assertCanSend();
     if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
     this.outbound.message(Opcode.Text, utf8, tag);
+  }
+
+  /**
+   * Sends a message framed once for many connections ({@link prepareMessage}): a broadcast
+   * writes the same frame to each recipient instead of framing it per connection.
+   * @throws {WireKitUsageError} WK_ERR_NOT_OPEN after close; WK_ERR_FRAGMENT_ORDER while a `sendPart` message is open.
+   */
+  sendPrepared(message: PreparedMessage, tag?: Tag): void {
+    this.assertCanSend();
+    if (this.partOpcode !== null) throw new WireKitUsageError('WK_ERR_FRAGMENT_ORDER', 'a fragmented message is in progress; finish it with sendPart(…, true)');
+    this.outbound.prepared(message, tag);
   }
 
   /**

@@ -17,6 +17,8 @@ export { FrameDecoder } from './frame-decoder.js';
 export type { FrameDecoderOptions } from './frame-decoder.js';
 export { encodeFrame, frameHeaderLength } from './frame-encoder.js';
 export type { FrameSpec } from './frame-encoder.js';
+export { prepareMessage } from './prepared-message.js';
+export type { PreparedMessage } from './prepared-message.js';
 export { MessageAssembler, concat } from './message-assembler.js';
 export type { RawMessage } from './message-assembler.js';
 

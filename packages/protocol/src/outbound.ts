@@ -5,6 +5,7 @@ import { encodeWith, extensionError } from './extension-pipeline.js';
 import { NO_RSV, type Role } from './frame.js';
 import { encodeFrame } from './frame-encoder.js';
 import { Opcode } from './opcode.js';
+import type { PreparedMessage } from './prepared-message.js';
 import type { Allocator } from './slab.js';
 
 /**
@@ -94,6 +95,21 @@ export class Outbound<Tag> {
     // Fast path: no extension to run and nothing queued, so no closure is allocated.
     if (this.extensions.length === 0 && !this.encoding) return this.writeFrames(opcode, payload, NO_RSV, tag);
     this.enqueue(() => this.writeMessage(opcode, payload, tag));
+  }
+
+  /**
+   * Sends a message framed in advance: its shared frame when this connection would have framed
+   * it the same way (a server, no extension, nothing encoding, no smaller fragment size),
+   * otherwise its payload through {@link message}.
+   */
+  prepared(message: PreparedMessage, tag: Tag | undefined): void {
+    const size = this.fragmentSize;
+    if (this.options.role === 'client' || this.extensions.length > 0 || this.encoding || (size !== null && message.payload.length > size)) {
+      return this.message(message.opcode, message.payload, tag);
+    }
+    if (this.sentClose || this.stopped) return;
+    // The chunks are only read by the channel; the array is shared by every recipient.
+    this.write(message.frame as Uint8Array[], tag);
   }
 
   /** Sends one frame of a message fragmented by the caller; parts bypass the extensions. */

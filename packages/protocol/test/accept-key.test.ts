@@ -84,3 +84,17 @@ describe('resolveSha1()', () => {
     expectUsageError(() => resolveSha1(fn), 'WK_ERR_INVALID_ARGUMENT');
   });
 });
+
+describe('resolveSha1() on every handshake', () => {
+  it('probes an injected function once, not on every handshake, and refuses a wrong one', () => {
+    let calls = 0;
+    const sha1 = (data: Uint8Array): Uint8Array => {
+      calls++;
+      return createHash('sha1').update(data).digest();
+    };
+    expect(resolveSha1(sha1)).toBe(sha1);
+    expect(resolveSha1(sha1)).toBe(sha1);
+    expect(calls).toBe(1);
+    expect(() => resolveSha1(() => new Uint8Array(19))).toThrow(/20-byte/);
+  });
+});

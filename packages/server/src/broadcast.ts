@@ -1,4 +1,5 @@
-import { toWireKitError, type Connection, type Message, type WireKitError } from '@wirekit/core';
+import { EngineConnection, toWireKitError, type Connection, type Message, type WireKitError } from '@wirekit/core';
+import { prepareMessage, type PreparedMessage } from '@wirekit/protocol';
 
 /** One connection a broadcast could not reach, and why. */
 export interface BroadcastFailure {
@@ -23,7 +24,9 @@ export interface BroadcastOptions {
 
 /**
  * Sends `message` to each of `targets` except those excluded, concurrently, and reports per
- * connection. The promise never rejects, so a broadcast nobody awaits cannot cause an unhandled
+ * connection. The message is framed once (text encoded to UTF-8 once) and that frame written to
+ * every WireKit connection that can take it as it is (see protocol's `prepareMessage`); any other
+ * {@link Connection} gets a plain `send()`. The promise never rejects, so a broadcast nobody awaits cannot cause an unhandled
  * rejection; a caller that wants to know awaits it and reads `failed`.
  *
  * @param targets the recipients, snapshotted when the call is made.
@@ -32,8 +35,17 @@ export interface BroadcastOptions {
  */
 export async function broadcast(targets: Iterable<Connection>, message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
   const excluded = exclusions(options.except);
-  const recipients = [...targets].filter((connection) => !excluded.has(connection));
-  const outcomes = await Promise.all(recipients.map((connection) => sendReporting(connection, message)));
+  const recipients: Connection[] = [];
+  for (const connection of targets) if (!excluded.has(connection)) recipients.push(connection);
+  let prepared: PreparedMessage | null = null;
+  const sends: Promise<WireKitError | null>[] = [];
+  for (const connection of recipients) {
+    if (connection instanceof EngineConnection && (typeof message === 'string' || message instanceof Uint8Array)) {
+      prepared ??= prepareMessage(message);
+      sends.push(sendReporting(connection, prepared));
+    } else sends.push(sendReporting(connection, message));
+  }
+  const outcomes = await Promise.all(sends);
   const failed: BroadcastFailure[] = [];
   for (const [index, error] of outcomes.entries()) {
     if (error !== null) failed.push({ connection: recipients[index]!, error });
@@ -54,9 +66,10 @@ function isIterable(value: Connection | Iterable<Connection>): value is Iterable
 }
 
 /** A send that reports instead of throwing: null when sent, the error otherwise (sync throws included). */
-async function sendReporting(connection: Connection, message: Message): Promise<WireKitError | null> {
+async function sendReporting(connection: Connection, message: Message | PreparedMessage): Promise<WireKitError | null> {
   try {
-    await connection.send(message);
+    if (typeof message === 'string' || message instanceof Uint8Array) await connection.send(message);
+    else await (connection as EngineConnection).sendPrepared(message);
     return null;
   } catch (error) {
     return toWireKitError(error);

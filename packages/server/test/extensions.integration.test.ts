@@ -78,3 +78,24 @@ describe('WireKitServer with extensions', () => {
     await client.close(1000);
   });
 });
+
+describe('server.broadcast() framing once', () => {
+  it('reaches a client with an extension (through it) and one without (the shared frame) alike', async () => {
+    const serverCounts = { encoded: 0, decoded: 0 };
+    server = new WireKitServer({ host: '127.0.0.1', port: 0, extensions: [reverseFactory(serverCounts)] });
+    const { port, url } = await server.listen();
+    const open = async (extensions: ExtensionFactory[]): Promise<EngineConnection> => {
+      const socket = netConnect({ host: '127.0.0.1', port });
+      await within(5_000, new Promise<void>((resolve) => socket.once('connect', () => resolve())), 'connect');
+      return openClientConnection(socketChannel(socket), { url, random: (n) => randomFillSync(new Uint8Array(n)), extensions });
+    };
+    const withExtension = await open([reverseFactory({ encoded: 0, decoded: 0 })]);
+    const plain = await open([]);
+    expect([withExtension.extensions, plain.extensions]).toEqual(['x-reverse', '']);
+    const received = [withExtension, plain].map((client) => new Promise((resolve) => client.on('message', resolve)));
+    expect(await server.broadcast('to both ✓')).toEqual({ sent: 2, failed: [] });
+    expect(await within(5_000, Promise.all(received), 'both messages')).toEqual(['to both ✓', 'to both ✓']);
+    expect(serverCounts.encoded).toBe(1);
+    await Promise.all([withExtension.close(1000), plain.close(1000)]);
+  });
+});
