@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, stopAllRedis, type RedisProcess } from '../../packages/redis/test/support/redis-server.js';
+import { startRedis, stopAllRedis, type RedisProcess } from '@wirekit/conformance';
 import { resumeSample } from '../samples/scaling-resume.js';
 import { twoNodesSample } from '../samples/scaling-two-nodes.js';
 
