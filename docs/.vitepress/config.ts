@@ -49,6 +49,7 @@ export default defineConfig({
           { text: 'The codec service', link: '/codec' },
           { text: 'rx bridges', link: '/rx' },
           { text: 'The server', link: '/server' },
+          { text: 'Scaling out', link: '/scaling' },
           { text: 'permessage-deflate', link: '/permessage-deflate' },
         ],
       },

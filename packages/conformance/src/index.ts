@@ -30,3 +30,5 @@ export { serveContractEnvironment } from './environment-server.js';
 export type { EnvironmentServer, EnvironmentServerOptions, ServedFile } from './environment-server.js';
 export { describeBroker } from './describe-broker.js';
 export type { BrokerCluster, BrokerClusterFactory } from './describe-broker.js';
+export { freePort, startRedis, stopAllRedis } from './redis-server.js';
+export type { RedisProcess } from './redis-server.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { describeBroker } from '@wirekit/conformance';
 import { RedisBroker } from '../src/index.js';
-import { startRedis, stopAllRedis, type RedisProcess } from './support/redis-server.js';
+import { startRedis, stopAllRedis, type RedisProcess } from '@wirekit/conformance';
 
 let redis: RedisProcess;
 beforeAll(async () => {

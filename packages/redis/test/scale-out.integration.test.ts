@@ -4,7 +4,7 @@ import { WireKitServer } from '@wirekit/server';
 import { closeResumeClients, resumeClient, type ResumeClient } from '../../server/test/support/resume-client.js';
 import { RedisBroker } from '../src/index.js';
 import { startNodeProcess, stopAllNodeProcesses } from './support/node-process.js';
-import { startRedis, stopAllRedis } from './support/redis-server.js';
+import { startRedis, stopAllRedis } from '@wirekit/conformance';
 
 const servers: WireKitServer[] = [];
 const brokers: RedisBroker[] = [];

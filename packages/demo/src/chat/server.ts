@@ -4,7 +4,7 @@
  * itself is a {@link ChatService} on the server's rooms.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { WireKitServer } from '@wirekit/server';
+import { WireKitServer, type Broker } from '@wirekit/server';
 import { bounded, describeError } from '../bounded.js';
 import { ChatService, type ChatServiceOptions } from './chat-service.js';
 import { FAVICON_ICO } from './favicon.js';
@@ -19,6 +19,8 @@ export interface ChatServerOptions extends ChatServiceOptions {
   readonly port?: number;
   /** Where the server reports what it does and what failed; defaults to nowhere. */
   readonly log?: (line: string) => void;
+  /** The broker shared with the other chat nodes (`--nodes N`); defaults to the server's in-process one. */
+  readonly broker?: Broker;
 }
 
 /** A running chat server. */
@@ -59,6 +61,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     maxConnections: 1_000,
     // A chat client is small; a stalled one should not hold more than this in the server.
     maxBufferedAmount: 1024 * 1024,
+    ...(options.broker === undefined ? {} : { broker: options.broker }),
   });
   const chat = new ChatService(wire.rooms, { ...options, report: options.report ?? log });
   wire.on('connection', (connection) => chat.accept(connection));

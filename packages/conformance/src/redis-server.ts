@@ -1,6 +1,7 @@
 /**
- * Starts a throw-away `redis-server` on a free loopback port and stops it by its PID. A missing
- * redis-server fails the test (no skip): the README's test command installs it.
+ * Starts a throw-away `redis-server` on a free loopback port and stops it by its PID: for the
+ * tests (a missing redis-server fails them, never skips; the README's test command installs it)
+ * and `pnpm demo --nodes N`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -59,10 +60,6 @@ export async function startRedis(options: { appendOnly?: boolean } = {}): Promis
     },
   };
   running.add(handle);
-  const stopAll = handle.stop;
-  (handle as { stop: typeof stopAll }).stop = async (signal) => {
-    await stopAll(signal);
-  };
   cleanups.set(handle, () => rmSync(dir, { recursive: true, force: true }));
   return handle;
 }
