@@ -95,7 +95,7 @@ export function renderChart(result: ComparisonResult): string {
   for (const column of BROADCAST_COLUMNS) {
     if (!result.workloads.includes(column.workload)) continue;
     const servers = rows.filter((row) => result.cells[row]?.[column.workload] !== undefined);
-    panels.push({ column, rows: servers, name: (row) => shortName(serverName(row).replace(/ \(.*\)$/, '')) });
+    panels.push({ column, rows: servers, name: (row) => shortName(serverName(row).replace(/ \((loop of send\(\)|server\.broadcast\(\))\)$/, '')) });
   }
   const body: string[] = [];
   let y = 44;
