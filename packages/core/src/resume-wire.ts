@@ -108,11 +108,12 @@ function isHeader(value: unknown): value is ResumeHeader {
 
 /**
  * Parses a client's hello, bounded: at most `maxRooms` offsets, each room name and offset a
- * string of at most 256 characters.
+ * string of at most 256 characters, and the whole hello at most `maxRooms × 600 + 1 024`
+ * characters (checked before JSON.parse, so a huge hello costs nothing to refuse).
  * @returns the hello, or null when the message is not a valid one.
  */
 export function parseHello(data: Message, maxRooms: number): ResumeHello | null {
-  if (typeof data !== 'string') return null;
+  if (typeof data !== 'string' || data.length > maxRooms * 600 + 1_024) return null;
   let value: unknown;
   try {
     value = JSON.parse(data);

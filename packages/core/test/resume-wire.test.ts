@@ -57,6 +57,7 @@ describe('resume wire format (wirekit.resume.v1)', () => {
       ['a bad offset', '{"t":"resume","s":"id","o":{"a":"x"}}'],
       ['too many rooms', '{"t":"resume","s":"id","o":{"a":"1-0","b":"1-0","c":"1-0"}}'],
       ['a session id past 256 characters', JSON.stringify({ t: 'resume', s: 'x'.repeat(257), o: {} })],
+      ['a hello longer than maxRooms × 600 + 1 024 characters', JSON.stringify({ t: 'hello', pad: 'x'.repeat(2_300) })],
     ])('refuses %s (bounded by maxRooms = 2)', (_name, data) => {
       expect(parseHello(data, 2)).toBeNull();
     });
