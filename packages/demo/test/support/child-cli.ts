@@ -33,10 +33,14 @@ export class ChildCli {
    * Starts `src/<script>` with `args`; with `{ pnpm: args }` the command `pnpm <args…>` at the
    * repository root, as a user types it; with `{ bin: name }` the program bin/<name>. The last two
    * run in their own process group, so that {@link interrupt} reaches pnpm and everything under
-   * it, as Ctrl-C in a terminal does.
+   * it, as Ctrl-C in a terminal does; so does `{ shell: line }`, a command line run by bash at
+   * the repository root, as a reader pastes it from the docs.
    */
-  constructor(script: string | { readonly pnpm: readonly string[] } | { readonly bin: string }, args: readonly string[] = []) {
-    if (typeof script === 'string') {
+  constructor(script: string | { readonly pnpm: readonly string[] } | { readonly bin: string } | { readonly shell: string }, args: readonly string[] = []) {
+    if (typeof script === 'object' && 'shell' in script) {
+      this.#group = true;
+      this.#child = spawn('bash', ['-c', script.shell], { cwd: REPO_DIR, stdio: 'pipe', detached: true });
+    } else if (typeof script === 'string') {
       this.#group = false;
       this.#child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(DEMO_DIR, 'src', script), ...args], { cwd: DEMO_DIR, stdio: 'pipe' });
     } else if ('bin' in script) {
