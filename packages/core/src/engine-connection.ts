@@ -4,17 +4,17 @@ import {
   Engine,
   ProtocolError,
   WireKitUsageError,
-  type Allocator,
   type EngineEvent,
-  type Extension,
   type PreparedMessage,
   type Role,
 } from '@wirekit/protocol';
-import { BaseConnection, quiet, rejected } from './base-connection.js';
-import type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
+import { quiet, rejected } from './base-connection.js';
+import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Message } from './connection.js';
+import { ConnectionPort, NO_EXTENSION_LIST, type PortTarget } from './connection-port.js';
 import { PingTracker } from './ping-tracker.js';
+import { TicketedConnection } from './ticketed-connection.js';
 import { DEFAULT_MAX_CONTROL_BACKLOG, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
 import { peerCloseError } from './peer-close-error.js';
 import { checkControlPayload, notAMessage, notOpen, plain, type SendTicket } from './send-ticket.js';
@@ -27,7 +27,6 @@ const SEND_PART = 1;
 const SEND_LAST_PART = 2;
 const ABNORMAL: CloseInfo = { code: 1006, reason: '', wasClean: false };
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
-const NO_EXTENSION_LIST: readonly Extension[] = [];
 const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: NO_EXTENSION_LIST, extensionsHeader: '' };
 
 /**
@@ -40,16 +39,13 @@ const NO_EXTENSIONS: AcceptedHandshake = { protocol: '', extensions: NO_EXTENSIO
  * client waits for the server to do so, each at most `closeTimeout` before destroying it.
  * Peer faults never throw: they are reported through `error` events and end in `close`.
  */
-export class EngineConnection extends BaseConnection {
+export class EngineConnection extends TicketedConnection implements PortTarget {
   readonly url: string;
   private readonly channel: ByteChannel;
   private readonly clock: Clock;
   private readonly closeTimeout: number;
   /** Pings waiting for their pong, created by the first ping(). */
   private pings: PingTracker | null = null;
-  /** Sends whose write has not completed, oldest first. */
-  private firstTicket: SendTicket | null = null;
-  private lastTicket: SendTicket | null = null;
   private handshake: PendingHandshake | null;
   private engine: Engine<SendTicket> | null = null;
   private negotiatedProtocol = '';
@@ -58,7 +54,6 @@ export class EngineConnection extends BaseConnection {
   private early: Uint8Array[] | null = null;
   /** The clock timer that releases {@link early} bytes, or then fails a held violation; null when none is armed. */
   private turnTimer: unknown = null;
-  private pendingBytes = 0;
   /** How the WebSocket closed, from the engine; the connection is closed once the transport is too. */
   private engineClose: CloseInfo | null = null;
   private closeTimer: unknown = null;
@@ -70,7 +65,7 @@ export class EngineConnection extends BaseConnection {
   private ownOutput = 0;
   private readonly maxControlBacklog: number;
   private readonly onClose: ((connection: EngineConnection, info: CloseInfo) => void) | null;
-  private readonly port: InstanceType<typeof EngineConnection.Port>;
+  private readonly port: ConnectionPort;
 
   /**
    * Binds `channel` at once; the connection is `connecting` until the handshake is settled.
@@ -92,72 +87,10 @@ export class EngineConnection extends BaseConnection {
     this.maxControlBacklog = options.maxControlBacklog ?? DEFAULT_MAX_CONTROL_BACKLOG;
     if (!(this.maxControlBacklog > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'maxControlBacklog must be a number of bytes > 0');
     this.onClose = options.onClose ?? null;
-    this.port = new EngineConnection.Port(this, options);
+    this.port = new ConnectionPort(this, options);
     channel.bind(this.port);
   }
 
-  /**
-   * The connection's handlers for its channel and, once open, the options of its engine: one
-   * object whose prototype methods forward to the connection, instead of a closure per callback
-   * per connection (the engine calls `onEvent`/`onWrite` as methods of its options).
-   */
-  private static readonly Port = class ConnectionPort implements ByteChannelHandlers {
-    readonly role: Role;
-    // Declared, not defined: an option left out is no field at all, so a typical server
-    // connection's port has four fields instead of eight. All are set while constructing.
-    declare readonly random?: (length: number) => Uint8Array;
-    declare readonly maxMessageSize?: number;
-    declare readonly maxFragments?: number;
-    declare readonly autoPong?: boolean;
-    declare readonly fragmentSize?: number;
-    declare readonly allocate?: Allocator;
-    extensions: readonly Extension[] = NO_EXTENSION_LIST;
-
-    constructor(
-      private readonly connection: EngineConnection,
-      options: EngineConnectionOptions,
-    ) {
-      this.role = options.role;
-      const port = this as { -readonly [K in 'random' | 'maxMessageSize' | 'maxFragments' | 'autoPong' | 'fragmentSize' | 'allocate']?: EngineConnectionOptions[K] };
-      if (options.random !== undefined) port.random = options.random;
-      if (options.maxMessageSize !== undefined) port.maxMessageSize = options.maxMessageSize;
-      if (options.maxFragments !== undefined) port.maxFragments = options.maxFragments;
-      if (options.autoPong !== undefined) port.autoPong = options.autoPong;
-      if (options.fragmentSize !== undefined) port.fragmentSize = options.fragmentSize;
-      if (options.allocate !== undefined) port.allocate = options.allocate;
-    }
-
-    data(chunk: Uint8Array): void {
-      this.connection.onData(chunk);
-    }
-
-    end(): void {
-      this.connection.onEnd();
-    }
-
-    error(error: Error): void {
-      this.connection.onTransportError(error);
-    }
-
-    close(): void {
-      this.connection.onChannelClose();
-    }
-
-    drain(): void {}
-
-    /** On the prototype, not a field per connection: see {@link EngineConnection.holdViolation}. */
-    get deferViolations(): boolean {
-      return true;
-    }
-
-    onEvent(event: EngineEvent): void {
-      this.connection.onEngineEvent(event);
-    }
-
-    onWrite(chunks: Uint8Array[], ticket: SendTicket | undefined): void {
-      this.connection.write(chunks, ticket);
-    }
-  };
 
   /** Which end of the WebSocket this connection is. */
   get role(): Role {
@@ -170,14 +103,6 @@ export class EngineConnection extends BaseConnection {
 
   get extensions(): string {
     return this.negotiatedExtensions;
-  }
-
-  /**
-   * Payload bytes handed to send()/sendPart() whose write has not completed, plus the bytes of
-   * frames the engine wrote on its own (pongs, Close) not yet handed to the OS.
-   */
-  get bufferedAmount(): number {
-    return this.pendingBytes;
   }
 
   /** The first error reported on this connection, or null. */
@@ -349,18 +274,8 @@ export class EngineConnection extends BaseConnection {
     return done;
   }
 
-  /** A pending send of `size` bytes, appended as {@link lastTicket}; its promise never rejects unhandled. */
-  private openTicket(size: number): Promise<void> {
-    let ticket!: SendTicket;
-    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, prev: this.lastTicket, next: null, settled: false })));
-    if (this.lastTicket === null) this.firstTicket = ticket;
-    else this.lastTicket.next = ticket;
-    this.lastTicket = ticket;
-    this.pendingBytes += size;
-    return done;
-  }
-
-  private write(chunks: Uint8Array[], ticket: SendTicket | undefined): void {
+  /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
+  write(chunks: Uint8Array[], ticket: SendTicket | undefined): void {
     if (ticket === undefined) return this.writeOwn(chunks);
     this.channel.write(chunks, (error) => this.settleTicket(ticket, error));
   }
@@ -386,20 +301,8 @@ export class EngineConnection extends BaseConnection {
     } else if (this.ownOutput > OWN_OUTPUT_HIGH_WATER) this.outputBlocked(true);
   }
 
-  private settleTicket(ticket: SendTicket, error?: unknown): void {
-    if (ticket.settled) return;
-    ticket.settled = true;
-    if (ticket.prev === null) this.firstTicket = ticket.next;
-    else ticket.prev.next = ticket.next;
-    if (ticket.next === null) this.lastTicket = ticket.prev;
-    else ticket.next.prev = ticket.prev;
-    ticket.prev = ticket.next = null;
-    this.pendingBytes -= ticket.size;
-    if (error === undefined) ticket.resolve();
-    else ticket.reject(toWireKitError(error));
-  }
-
-  private onData(chunk: Uint8Array): void {
+  /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
+  onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
     const engine = this.engine;
     if (engine !== null && this.early === null) {
@@ -452,7 +355,8 @@ export class EngineConnection extends BaseConnection {
   }
 
   /** The peer ended its side. Before a completed closing handshake this is 1006 (RFC 6455 §7.1.5). */
-  private onEnd(): void {
+  /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
+  onEnd(): void {
     if (this.state === 'closed') return;
     this.engine?.failHeld();
     this.engine?.transportClosed();
@@ -460,21 +364,24 @@ export class EngineConnection extends BaseConnection {
     this.armCloseTimer();
   }
 
-  private onTransportError(cause: Error): void {
+  /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
+  onTransportError(cause: Error): void {
     // After the closing handshake (or a failure already reported) a reset is no news.
     if (this.state === 'closed' || this.engineClose !== null) return;
     this.fail(toWireKitError(cause));
     this.engine?.transportClosed();
   }
 
-  private onChannelClose(): void {
+  /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
+  onChannelClose(): void {
     this.channelClosed = true;
     if (this.state !== 'closed') this.engine?.failHeld();
     this.engine?.transportClosed();
     this.settle();
   }
 
-  private onEngineEvent(event: EngineEvent): void {
+  /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
+  onEngineEvent(event: EngineEvent): void {
     switch (event.type) {
       case 'text':
         return this.deliver(event.data);
@@ -541,7 +448,7 @@ export class EngineConnection extends BaseConnection {
     const info = this.engineClose ?? ABNORMAL;
     const closed = this.ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
     this.pings?.fail(closed);
-    while (this.firstTicket !== null) this.settleTicket(this.firstTicket, closed);
+    this.settleTickets(closed);
     this.finish(info, closed);
     this.onClose?.(this, info);
   }

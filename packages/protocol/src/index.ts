@@ -23,7 +23,7 @@ export { MessageAssembler, concat } from './message-assembler.js';
 export type { RawMessage } from './message-assembler.js';
 
 export { Engine } from './engine.js';
-export type { EngineEvent, EngineOptions, EngineState } from './engine.js';
+export type { EngineEvent, EngineOptions, EngineState } from './engine-options.js';
 export type { EncodedPayload, Extension, ExtensionFactory, ExtensionOffer, ExtensionParams, RsvBits } from './extension.js';
 
 // Opening handshake (RFC 6455 §4).
