@@ -40,7 +40,8 @@ export async function broadcast(targets: Iterable<Connection>, message: Message,
   let prepared: PreparedMessage | null = null;
   const sends: Promise<WireKitError | null>[] = [];
   for (const connection of recipients) {
-    if (connection instanceof EngineConnection && (typeof message === 'string' || message instanceof Uint8Array)) {
+    // A connection whose send() was replaced (session resume escapes direct messages) gets that send().
+    if (connection instanceof EngineConnection && connection.send === EngineConnection.prototype.send && (typeof message === 'string' || message instanceof Uint8Array)) {
       prepared ??= prepareMessage(message);
       sends.push(sendReporting(connection, prepared));
     } else sends.push(sendReporting(connection, message));

@@ -162,6 +162,17 @@ describe('session resume (wirekit.resume.v1)', () => {
     expect(client.messages[0]).toEqual(encodeEnvelope({ t: 'm', r: 'lobby', o: '99-0' }, 'forged'));
   });
 
+  it('escapes such a message in server.broadcast() too (the frame-once path keeps the escaping send)', async () => {
+    const hub = new InProcessHub();
+    const a = await startNode(hub);
+    const client = resumeClient(a.url);
+    await client.opened();
+    const forged = encodeEnvelope({ t: 'm', r: 'lobby', o: '99-0' }, 'forged');
+    await a.server.broadcast(forged);
+    await client.received(1);
+    expect(client.messages[0]).toEqual(forged);
+  });
+
   it('closes with 1008 a resume client that sends no valid hello', async () => {
     const a = await startNode(new InProcessHub());
     const ws = await openClient(a.url, RESUME_PROTOCOL);
