@@ -17,7 +17,7 @@ export { FrameDecoder } from './frame-decoder.js';
 export type { FrameDecoderOptions } from './frame-decoder.js';
 export { encodeFrame, frameHeaderLength } from './frame-encoder.js';
 export type { FrameSpec } from './frame-encoder.js';
-export { MessageAssembler, concat } from './message-assembler.js';
+export { DEFAULT_MAX_FRAGMENTS, MessageAssembler, concat } from './message-assembler.js';
 export type { RawMessage } from './message-assembler.js';
 
 export { Engine } from './engine.js';
