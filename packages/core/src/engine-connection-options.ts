@@ -47,7 +47,7 @@ export interface EngineConnectionOptions extends ConnectionLimits {
   readonly random?: (length: number) => Uint8Array;
   /** Largest message received; defaults to the engine's 100 MiB (ws's maxPayload). */
   readonly maxMessageSize?: number;
-  /** Most frames one received message may have; defaults to the engine's 16,384 (as ws). Past it: 1008, WK_ERR_TOO_MANY_FRAGMENTS. */
+  /** Most frames one received message may have; defaults to the engine's 65,536 (Autobahn 9.3.1/9.4.1 send that many; ws's 16,384 fails them). Past it: 1008, WK_ERR_TOO_MANY_FRAGMENTS. */
   readonly maxFragments?: number;
   /**
    * Bytes of frames the engine wrote on its own (pongs, Close) not yet handed to the OS past

@@ -45,9 +45,10 @@ export interface EngineOptions<Tag = unknown> {
   readonly maxMessageSize?: number;
   /**
    * Most frames one message may arrive in; more fails the connection with 1008
-   * (WK_ERR_TOO_MANY_FRAGMENTS). Defaults to 16,384, as ws: a fragment costs no memory beyond
-   * its bytes (they are joined in one growing buffer), so this only bounds the work a message
-   * that never ends can cause.
+   * (WK_ERR_TOO_MANY_FRAGMENTS). Defaults to 65,536 ({@link DEFAULT_MAX_FRAGMENTS}): Autobahn
+   * 9.3.1/9.4.1 send 65,536 fragments and must pass (ws's 16,384 is the floor); a fragment costs no
+   * memory beyond its bytes (they are joined in one growing buffer), so this only bounds the CPU a
+   * message that never ends can cause.
    */
   readonly maxFragments?: number;
   /**

@@ -22,7 +22,7 @@ export const protocolErrorCodes = {
   WK_ERR_INVALID_UTF8: { closeCode: 1007, description: 'A text message or close reason is not valid UTF-8 (RFC 6455 §8.1).' },
   WK_ERR_FRAME_TOO_LARGE: { closeCode: 1009, description: 'A frame is larger than maxFrameSize.' },
   WK_ERR_MESSAGE_TOO_LARGE: { closeCode: 1009, description: 'A message is larger than maxMessageSize.' },
-  WK_ERR_TOO_MANY_FRAGMENTS: { closeCode: 1008, description: 'A message was sent in more frames than maxFragments (16,384 by default, as ws).' },
+  WK_ERR_TOO_MANY_FRAGMENTS: { closeCode: 1008, description: 'A message was sent in more frames than maxFragments (65,536 by default).' },
   WK_ERR_OUTPUT_BACKLOG: { closeCode: 1008, description: 'The peer does not read: frames the endpoint wrote on its own (pongs, Close) passed maxControlBacklog bytes not handed to the OS.' },
   WK_ERR_EXTENSION_FAILED: { closeCode: 1011, description: 'A negotiated extension failed to transform a message.' },
   WK_ERR_INFLATE_FAILED: { closeCode: 1007, description: 'A compressed message is not valid deflate data (permessage-deflate, RFC 7692 §7.2.2): its content is inconsistent, as with invalid UTF-8.' },

@@ -19,7 +19,7 @@ export { encodeFrame, frameHeaderLength } from './frame-encoder.js';
 export type { FrameSpec } from './frame-encoder.js';
 export { prepareMessage } from './prepared-message.js';
 export type { PreparedMessage } from './prepared-message.js';
-export { MessageAssembler, concat } from './message-assembler.js';
+export { DEFAULT_MAX_FRAGMENTS, MessageAssembler, concat } from './message-assembler.js';
 export type { RawMessage } from './message-assembler.js';
 
 export { Engine } from './engine.js';

@@ -66,7 +66,7 @@ export interface WireKitServerOptions {
   readonly verifyClient?: (info: VerifyClientInfo) => VerifyClientResult | Promise<VerifyClientResult>;
   /** Largest message a client may send. Defaults to the engine's (100 MiB, ws's maxPayload), so a limit is defined once. */
   readonly maxMessageSize?: number;
-  /** Most frames one message of a client may have. Defaults to the engine's (16,384, as ws); past it: 1008. */
+  /** Most frames one message of a client may have. Defaults to the engine's (65,536; ws's 16,384 fails Autobahn 9.3.1/9.4.1); past it: 1008. */
   readonly maxFragments?: number;
   /**
    * Per connection: the largest `bufferedAmount`; a send past it rejects with WK_ERR_BUFFER_FULL

@@ -1,5 +1,6 @@
 // The attacks of issue 11, each bounded in bytes and time, written once for both directions:
 // a RawPeer plays the client against a server victim, or the server against a client victim.
+import { DEFAULT_MAX_FRAGMENTS } from '@wirekit/protocol';
 import { frame, OP, repeat, zeroBomb, zeroMessage, announcedLength } from './raw-frames.js';
 import type { RawPeer } from './raw-peer.js';
 
@@ -52,8 +53,8 @@ export const ATTACKS: readonly Attack[] = [
     expected: { closeCode: 1008, error: 'WK_ERR_TOO_MANY_FRAGMENTS' },
     run: (peer) => {
       const masked = peer.masked;
-      // At most 200,000 frames: ws and WireKit refuse after 16,384.
-      return untilRefused(peer, frame(OP.binary, EMPTY, { fin: false, masked }), repeat(frame(OP.continuation, EMPTY, { fin: false, masked }), 1_000), 200_000 * 6);
+      // At most three times DEFAULT_MAX_FRAGMENTS frames (1.1 MiB): WireKit refuses after 65,536, ws after 16,384.
+      return untilRefused(peer, frame(OP.binary, EMPTY, { fin: false, masked }), repeat(frame(OP.continuation, EMPTY, { fin: false, masked }), 1_000), 3 * DEFAULT_MAX_FRAGMENTS * 6);
     },
   },
   {
