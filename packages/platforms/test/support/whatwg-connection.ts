@@ -5,7 +5,7 @@
  * What the WHATWG API cannot do (ping, headers, a receive limit, abort, close codes under 3000,
  * failure details) is rejected with WK_ERR_UNSUPPORTED or listed as skipped with its reason.
  */
-import { WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
+import { defineConnect, notAMessageError, notOpenError, peerCloseError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
 
 /** The parts of a WHATWG WebSocket used here. */
 interface NativeSocket {
@@ -28,7 +28,6 @@ const DEFAULT_CLOSE_TIMEOUT = 5_000;
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
 type Listener = (...args: never[]) => void;
 
-const notOpen = (): WireKitError => new WireKitError('WK_ERR_NOT_OPEN', 'the connection is not open', { domain: 'usage' });
 const closedError = (code: number): WireKitError => new WireKitError('WK_ERR_CLOSED', `the connection closed (${code})`, { closeCode: code });
 
 function handled<T>(promise: Promise<T>): Promise<T> {
@@ -68,7 +67,8 @@ class NativeConnection implements Connection {
   get bufferedAmount(): number { return this.current === 'closed' ? 0 : this.socket.bufferedAmount; }
 
   send(data: Message): Promise<void> {
-    if (this.current !== 'open' || this.socket.readyState !== OPEN) return handled(Promise.reject(notOpen()));
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) return handled(Promise.reject(notAMessageError()));
+    if (this.current !== 'open' || this.socket.readyState !== OPEN) return handled(Promise.reject(notOpenError(this.current)));
     const size = typeof data === 'string' ? new TextEncoder().encode(data).length : data.length;
     this.socket.send(data);
     this.written += size;
@@ -87,7 +87,7 @@ class NativeConnection implements Connection {
   }
 
   ping(): Promise<number> {
-    if (this.current !== 'open') return handled(Promise.reject(notOpen()));
+    if (this.current !== 'open') return handled(Promise.reject(notOpenError(this.current)));
     return handled(Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', 'a WHATWG WebSocket cannot send pings', { domain: 'usage' })));
   }
 
@@ -149,6 +149,8 @@ class NativeConnection implements Connection {
     clearTimeout(this.closeTimer);
     this.stopDrain();
     for (const send of this.sends.splice(0)) send.reject(closedError(info.code));
+    const refused = peerCloseError(info);
+    if (refused !== null) this.emit('error', refused);
     this.setState('closed');
     for (const pull of this.pulls.splice(0)) pull({ done: true, value: undefined });
     this.emit('close', info);
@@ -175,7 +177,7 @@ class NativeConnection implements Connection {
 
 /** The reference factory on `globalThis.WebSocket`, or on the constructor given. */
 export function whatwgFactory(Ctor?: unknown): ConnectionFactory {
-  return (url: string | URL, options: ConnectOptions = {}) => {
+  return defineConnect((url: URL, options: ConnectOptions) => {
     const Native = (Ctor ?? (globalThis as { WebSocket?: unknown }).WebSocket) as NativeSocketConstructor | undefined;
     if (Native === undefined) return Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', 'this runtime has no WebSocket', { domain: 'usage' }));
     return new Promise<Connection>((resolve, reject) => {
@@ -202,5 +204,5 @@ export function whatwgFactory(Ctor?: unknown): ConnectionFactory {
         resolve(new NativeConnection(socket, options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT));
       });
     });
-  };
+  });
 }
