@@ -42,9 +42,9 @@ describe('the benchmark chart (docs/public/benchmarks.svg) in Chromium', () => {
           width: frame.width,
           declaredWidth: Number(root.getAttribute('width')),
           frame: { left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom },
-          texts: [...root.querySelectorAll('text')].map(box),
-          bars: [...root.querySelectorAll('rect.bar')].map(box),
-          values: [...root.querySelectorAll('text.value')].map(box),
+          texts: Array.from(root.querySelectorAll('text')).map(box),
+          bars: Array.from(root.querySelectorAll('rect.bar')).map(box),
+          values: Array.from(root.querySelectorAll('text.value')).map(box),
         };
       });
       expect(layout.width, 'drawn at its own width, not scaled down').toBe(layout.declaredWidth);
