@@ -14,7 +14,7 @@ import type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Message } from './connection.js';
 import { PingTracker } from './ping-tracker.js';
-import { DEFAULT_MAX_CONTROL_BACKLOG, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
+import { DEFAULT_MAX_CONTROL_BACKLOG, DEFAULT_OUTPUT_STALL_TIMEOUT, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
 import { checkControlPayload, notOpen, plain, type SendTicket } from './send-ticket.js';
 import { utf8Length } from './utf8.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
@@ -65,6 +65,9 @@ export class EngineConnection extends BaseConnection {
   /** Bytes of frames the engine wrote on its own (pongs, Close) not yet handed to the OS. */
   private ownOutput = 0;
   private readonly maxControlBacklog: number;
+  private readonly outputStallTimeout: number;
+  /** Runs out when reading has been paused for our own output for outputStallTimeout; null while it is not paused so. */
+  private stallTimer: unknown = null;
   private readonly onClose: ((connection: EngineConnection, info: CloseInfo) => void) | null;
   private readonly port: InstanceType<typeof EngineConnection.Port>;
 
@@ -87,6 +90,8 @@ export class EngineConnection extends BaseConnection {
     this.handshake = options.handshake ?? null;
     this.maxControlBacklog = options.maxControlBacklog ?? DEFAULT_MAX_CONTROL_BACKLOG;
     if (!(this.maxControlBacklog > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'maxControlBacklog must be a number of bytes > 0');
+    this.outputStallTimeout = options.outputStallTimeout ?? DEFAULT_OUTPUT_STALL_TIMEOUT;
+    if (!(this.outputStallTimeout > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'outputStallTimeout must be a number of ms > 0');
     this.onClose = options.onClose ?? null;
     this.port = new EngineConnection.Port(this, options);
     channel.bind(this.port);
@@ -321,7 +326,8 @@ export class EngineConnection extends BaseConnection {
    * Writes a frame the engine sent on its own (a pong, a Close): counted in bufferedAmount like
    * any output, and bounded. Past OWN_OUTPUT_HIGH_WATER reading pauses, so a peer that pings
    * and does not read fills its own buffers; past `maxControlBacklog` (a channel that delivers
-   * while paused) the connection fails with 1008, WK_ERR_OUTPUT_BACKLOG.
+   * while paused) the connection fails with 1008, WK_ERR_OUTPUT_BACKLOG, and so it does when
+   * reading stays paused so for `outputStallTimeout` (a peer that never reads).
    */
   private writeOwn(chunks: Uint8Array[]): void {
     let size = 0;
@@ -331,11 +337,25 @@ export class EngineConnection extends BaseConnection {
     this.channel.write(chunks, () => {
       this.ownOutput -= size;
       this.pendingBytes -= size;
-      if (this.ownOutput <= OWN_OUTPUT_HIGH_WATER / 2) this.outputBlocked(false);
+      if (this.ownOutput <= OWN_OUTPUT_HIGH_WATER / 2) this.ownOutputStalled(false);
     });
     if (this.ownOutput > this.maxControlBacklog) {
       this.engine?.abort(new ProtocolError('WK_ERR_OUTPUT_BACKLOG', `${this.ownOutput} bytes of pongs and Close the peer does not read (maxControlBacklog ${this.maxControlBacklog})`));
-    } else if (this.ownOutput > OWN_OUTPUT_HIGH_WATER) this.outputBlocked(true);
+    } else if (this.ownOutput > OWN_OUTPUT_HIGH_WATER) this.ownOutputStalled(true);
+  }
+
+  /** Pauses reading while our own output backs up, and fails the connection if it stays so for outputStallTimeout. */
+  private ownOutputStalled(stalled: boolean): void {
+    this.outputBlocked(stalled);
+    if (stalled) {
+      this.stallTimer ??= this.clock.setTimeout(() => {
+        this.stallTimer = null;
+        if (this.state === 'open') this.engine?.abort(new ProtocolError('WK_ERR_OUTPUT_BACKLOG', `the peer read none of our pongs and Close for ${this.outputStallTimeout} ms (outputStallTimeout)`));
+      }, this.outputStallTimeout);
+    } else if (this.stallTimer !== null) {
+      this.clock.clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+    }
   }
 
   private settleTicket(ticket: SendTicket, error?: unknown): void {
@@ -445,6 +465,7 @@ export class EngineConnection extends BaseConnection {
     if (this.state === 'closed') return;
     if (this.closeTimer !== null) this.clock.clearTimeout(this.closeTimer);
     this.closeTimer = null;
+    if (this.stallTimer !== null) this.clock.clearTimeout(this.stallTimer);
     const info = this.engineClose ?? ABNORMAL;
     const closed = this.ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
     this.pings?.fail(closed);
