@@ -18,6 +18,12 @@ export const OWN_OUTPUT_HIGH_WATER = 16 * 1024;
  * bounds a channel that keeps delivering while paused, where pausing alone would not.
  */
 export const DEFAULT_MAX_CONTROL_BACKLOG = 1024 * 1024;
+/**
+ * Default `outputStallTimeout`: 30 s. A peer that has not read a single byte of our pongs and
+ * Close for that long is not a slow reader but a non-reader (a slow mobile link drains 16 KiB in
+ * well under a second); pausing keeps its memory flat, this ends the connection it holds open.
+ */
+export const DEFAULT_OUTPUT_STALL_TIMEOUT = 30_000;
 
 /** What the opening handshake settled: the subprotocol, the extensions, and bytes that followed it. */
 export interface AcceptedHandshake {
@@ -56,6 +62,14 @@ export interface EngineConnectionOptions extends ConnectionLimits {
    * here, and pausing alone would not bound it.
    */
   readonly maxControlBacklog?: number;
+  /**
+   * ms reading may stay paused because the frames the engine wrote on its own (pongs, Close) do
+   * not drain, before the connection fails with 1008 (WK_ERR_OUTPUT_BACKLOG) and its transport is
+   * ended after `closeTimeout` (our Close cannot reach a peer that does not read). Defaults to
+   * 30 000 ({@link DEFAULT_OUTPUT_STALL_TIMEOUT}): a peer that reads nothing of our answers for
+   * that long is not a slow reader but a non-reader, e.g. one that floods pings and never reads.
+   */
+  readonly outputStallTimeout?: number;
   /** Answer pings automatically. Defaults to true because RFC 6455 §5.5.2 requires the answer. */
   readonly autoPong?: boolean;
   /**

@@ -15,7 +15,7 @@ import type { CloseInfo, Message } from './connection.js';
 import { ConnectionPort, NO_EXTENSION_LIST, type PortTarget } from './connection-port.js';
 import { PingTracker } from './ping-tracker.js';
 import { TicketedConnection } from './ticketed-connection.js';
-import { DEFAULT_MAX_CONTROL_BACKLOG, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
+import { DEFAULT_MAX_CONTROL_BACKLOG, DEFAULT_OUTPUT_STALL_TIMEOUT, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
 import { peerCloseError } from './peer-close-error.js';
 import { checkControlPayload, notAMessage, notOpen, plain, type SendTicket } from './send-ticket.js';
 import { utf8Length } from './utf8.js';
@@ -64,6 +64,9 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
   /** Bytes of frames the engine wrote on its own (pongs, Close) not yet handed to the OS. */
   private ownOutput = 0;
   private readonly maxControlBacklog: number;
+  private readonly outputStallTimeout: number;
+  /** Runs out when reading has been paused for our own output for outputStallTimeout; null while it is not paused so. */
+  private stallTimer: unknown = null;
   private readonly onClose: ((connection: EngineConnection, info: CloseInfo) => void) | null;
   private readonly port: ConnectionPort;
 
@@ -86,6 +89,8 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     this.handshake = options.handshake ?? null;
     this.maxControlBacklog = options.maxControlBacklog ?? DEFAULT_MAX_CONTROL_BACKLOG;
     if (!(this.maxControlBacklog > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'maxControlBacklog must be a number of bytes > 0');
+    this.outputStallTimeout = options.outputStallTimeout ?? DEFAULT_OUTPUT_STALL_TIMEOUT;
+    if (!(this.outputStallTimeout > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'outputStallTimeout must be a number of ms > 0');
     this.onClose = options.onClose ?? null;
     this.port = new ConnectionPort(this, options);
     channel.bind(this.port);
@@ -284,7 +289,8 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
    * Writes a frame the engine sent on its own (a pong, a Close): counted in bufferedAmount like
    * any output, and bounded. Past OWN_OUTPUT_HIGH_WATER reading pauses, so a peer that pings
    * and does not read fills its own buffers; past `maxControlBacklog` (a channel that delivers
-   * while paused) the connection fails with 1008, WK_ERR_OUTPUT_BACKLOG.
+   * while paused) the connection fails with 1008, WK_ERR_OUTPUT_BACKLOG, and so it does when
+   * reading stays paused so for `outputStallTimeout` (a peer that never reads).
    */
   private writeOwn(chunks: Uint8Array[]): void {
     let size = 0;
@@ -294,11 +300,25 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     this.channel.write(chunks, () => {
       this.ownOutput -= size;
       this.pendingBytes -= size;
-      if (this.ownOutput <= OWN_OUTPUT_HIGH_WATER / 2) this.outputBlocked(false);
+      if (this.ownOutput <= OWN_OUTPUT_HIGH_WATER / 2) this.ownOutputStalled(false);
     });
     if (this.ownOutput > this.maxControlBacklog) {
       this.engine?.abort(new ProtocolError('WK_ERR_OUTPUT_BACKLOG', `${this.ownOutput} bytes of pongs and Close the peer does not read (maxControlBacklog ${this.maxControlBacklog})`));
-    } else if (this.ownOutput > OWN_OUTPUT_HIGH_WATER) this.outputBlocked(true);
+    } else if (this.ownOutput > OWN_OUTPUT_HIGH_WATER) this.ownOutputStalled(true);
+  }
+
+  /** Pauses reading while our own output backs up, and fails the connection if it stays so for outputStallTimeout. */
+  private ownOutputStalled(stalled: boolean): void {
+    this.outputBlocked(stalled);
+    if (stalled) {
+      this.stallTimer ??= this.clock.setTimeout(() => {
+        this.stallTimer = null;
+        if (this.state === 'open') this.engine?.abort(new ProtocolError('WK_ERR_OUTPUT_BACKLOG', `the peer read none of our pongs and Close for ${this.outputStallTimeout} ms (outputStallTimeout)`));
+      }, this.outputStallTimeout);
+    } else if (this.stallTimer !== null) {
+      this.clock.clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+    }
   }
 
   /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
@@ -445,6 +465,8 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     if (this.turnTimer !== null) this.clock.clearTimeout(this.turnTimer);
     this.turnTimer = null;
     this.early = null;
+    if (this.stallTimer !== null) this.clock.clearTimeout(this.stallTimer);
+    this.stallTimer = null;
     const info = this.engineClose ?? ABNORMAL;
     const closed = this.ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
     this.pings?.fail(closed);

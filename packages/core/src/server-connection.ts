@@ -10,7 +10,7 @@ import { EngineConnection } from './engine-connection.js';
  */
 export interface ServerConnectionOptions
   extends ConnectionLimits,
-    Pick<EngineConnectionOptions, 'maxMessageSize' | 'maxFragments' | 'maxControlBacklog' | 'autoPong' | 'closeTimeout' | 'clock' | 'fragmentSize' | 'allocate' | 'onClose'> {
+    Pick<EngineConnectionOptions, 'maxMessageSize' | 'maxFragments' | 'maxControlBacklog' | 'outputStallTimeout' | 'autoPong' | 'closeTimeout' | 'clock' | 'fragmentSize' | 'allocate' | 'onClose'> {
   /** The request URL as the server sees it (e.g. `ws://host/path`), for `connection.url`. */
   readonly url: string;
   /** The selected subprotocol, or '' (AcceptedUpgrade.protocol). */
@@ -39,6 +39,7 @@ export function acceptServerConnection(channel: ByteChannel, options: ServerConn
     ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
     ...(options.maxFragments === undefined ? {} : { maxFragments: options.maxFragments }),
     ...(options.maxControlBacklog === undefined ? {} : { maxControlBacklog: options.maxControlBacklog }),
+    ...(options.outputStallTimeout === undefined ? {} : { outputStallTimeout: options.outputStallTimeout }),
     ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
     ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),

@@ -1,6 +1,7 @@
 import { encodeFrame, Opcode, type Extension } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { EngineConnection, type ByteChannel, type ByteChannelHandlers, type WireKitError } from '../src/index.js';
+import { FakeClock } from './support/fake-clock.js';
 
 const NO_RSV = { rsv1: false, rsv2: false, rsv3: false };
 
@@ -15,8 +16,14 @@ class StalledChannel implements ByteChannel {
     this.pending.push(() => done());
     return false;
   }
-  end(): void {}
-  destroy(): void {}
+  ended = false;
+  destroyed = false;
+  end(): void {
+    this.ended = true;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
   pause(): void {
     this.paused = true;
     this.pauses++;
@@ -78,6 +85,58 @@ describe('EngineConnection, output the engine writes on its own', () => {
     for (let i = 0; i < 2_000 && connection.state === 'open'; i++) channel.handlers.data(ping.slice());
     expect(errors[0]).toMatchObject({ code: 'WK_ERR_OUTPUT_BACKLOG', closeCode: 1008 });
     expect(connection.state).toBe('closing');
+  });
+
+  /** Pings until reading pauses for the connection's own output; how many it took. */
+  function pingUntilPaused(channel: StalledChannel): number {
+    const ping = fromClient(Opcode.Ping, new Uint8Array(125));
+    let sent = 0;
+    while (!channel.paused && sent < 10_000) {
+      channel.handlers.data(ping.slice());
+      sent++;
+    }
+    return sent;
+  }
+
+  it('fails with 1008 (WK_ERR_OUTPUT_BACKLOG) when its own output has not drained for outputStallTimeout (30 s by default), then ends the transport after closeTimeout', () => {
+    const channel = new StalledChannel();
+    const clock = new FakeClock();
+    const connection = server(channel, { clock, closeTimeout: 5_000 });
+    const errors: WireKitError[] = [];
+    connection.on('error', (error) => errors.push(error));
+    pingUntilPaused(channel);
+    expect(channel.paused).toBe(true);
+    clock.advance(29_999);
+    expect(connection.state).toBe('open');
+    expect(errors).toEqual([]);
+    clock.advance(1);
+    expect(errors[0]).toMatchObject({ code: 'WK_ERR_OUTPUT_BACKLOG', closeCode: 1008 });
+    expect(connection.state).toBe('closing');
+    expect(channel.ended).toBe(true);
+    // Our Close cannot reach a peer that never reads: the transport is destroyed after closeTimeout.
+    expect(channel.destroyed).toBe(false);
+    clock.advance(5_000);
+    expect(channel.destroyed).toBe(true);
+  });
+
+  it('does not fail a slow reader: output that drains before outputStallTimeout resets the wait', () => {
+    const channel = new StalledChannel();
+    const clock = new FakeClock();
+    const connection = server(channel, { clock, outputStallTimeout: 1_000 });
+    pingUntilPaused(channel);
+    clock.advance(900);
+    channel.drainAll();
+    expect(channel.paused).toBe(false);
+    expect(clock.pending).toBe(0);
+    pingUntilPaused(channel);
+    clock.advance(900);
+    expect(connection.state).toBe('open');
+    clock.advance(100);
+    expect(connection.state).toBe('closing');
+  });
+
+  it('refuses an outputStallTimeout that is not positive', () => {
+    expect(() => new EngineConnection(new StalledChannel(), { role: 'server', url: 'ws://x/', outputStallTimeout: 0 })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
   });
 
   it('refuses a maxControlBacklog that is not positive', () => {

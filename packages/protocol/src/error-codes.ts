@@ -23,7 +23,7 @@ export const protocolErrorCodes = {
   WK_ERR_FRAME_TOO_LARGE: { closeCode: 1009, description: 'A frame is larger than maxFrameSize.' },
   WK_ERR_MESSAGE_TOO_LARGE: { closeCode: 1009, description: 'A message is larger than maxMessageSize.' },
   WK_ERR_TOO_MANY_FRAGMENTS: { closeCode: 1008, description: 'A message was sent in more frames than maxFragments (65,536 by default).' },
-  WK_ERR_OUTPUT_BACKLOG: { closeCode: 1008, description: 'The peer does not read: frames the endpoint wrote on its own (pongs, Close) passed maxControlBacklog bytes not handed to the OS.' },
+  WK_ERR_OUTPUT_BACKLOG: { closeCode: 1008, description: 'The peer does not read: frames the endpoint wrote on its own (pongs, Close) passed maxControlBacklog bytes not handed to the OS, or did not drain for outputStallTimeout.' },
   WK_ERR_EXTENSION_FAILED: { closeCode: 1011, description: 'A negotiated extension failed to transform a message.' },
   WK_ERR_INFLATE_FAILED: { closeCode: 1007, description: 'A compressed message is not valid deflate data (permessage-deflate, RFC 7692 §7.2.2): its content is inconsistent, as with invalid UTF-8.' },
   // Opening handshake (RFC 6455 §4). No close code: the WebSocket never opened.

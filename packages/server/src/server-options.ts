@@ -69,6 +69,12 @@ export interface WireKitServerOptions {
   /** Most frames one message of a client may have. Defaults to the engine's (65,536; ws's 16,384 fails Autobahn 9.3.1/9.4.1); past it: 1008. */
   readonly maxFragments?: number;
   /**
+   * Per connection: ms reading may stay paused because the client does not read our pongs and
+   * Close, before it is failed with 1008 (WK_ERR_OUTPUT_BACKLOG). Defaults to core's (30 s): a
+   * client that reads nothing of our answers for that long is not slow, it does not read.
+   */
+  readonly outputStallTimeout?: number;
+  /**
    * Per connection: the largest `bufferedAmount`; a send past it rejects with WK_ERR_BUFFER_FULL
    * (broadcast lists that connection as failed). Defaults to core's (100 MiB), defined once; with
    * many clients, set it lower, since it bounds what one slow client can cost.

@@ -102,10 +102,10 @@ export class WireKitServer {
         throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a non-negative number`);
       }
     }
-    for (const name of ['maxBufferedAmount', 'receiveHighWaterMark'] as const) {
+    for (const name of ['maxBufferedAmount', 'receiveHighWaterMark', 'outputStallTimeout'] as const) {
       const value = options[name];
       if (value !== undefined && !(typeof value === 'number' && value > 0)) {
-        throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a number of bytes > 0`);
+        throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a number > 0`);
       }
     }
     this.#options = options;
@@ -353,6 +353,7 @@ export class WireKitServer {
       allocate: Buffer.allocUnsafe,
       ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
       ...(options.maxFragments === undefined ? {} : { maxFragments: options.maxFragments }),
+      ...(options.outputStallTimeout === undefined ? {} : { outputStallTimeout: options.outputStallTimeout }),
       ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
       ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
       ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),

@@ -90,7 +90,7 @@ describe('WireKitServer', () => {
       ws.close();
     });
 
-    it.each(['maxBufferedAmount', 'receiveHighWaterMark'] as const)('throws WK_ERR_INVALID_ARGUMENT for a %s of 0', (name) => {
+    it.each(['maxBufferedAmount', 'receiveHighWaterMark', 'outputStallTimeout'] as const)('throws WK_ERR_INVALID_ARGUMENT for a %s of 0', (name) => {
       expect(() => new WireKitServer({ [name]: 0 })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
     });
 

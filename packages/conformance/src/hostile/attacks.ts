@@ -10,6 +10,8 @@ export interface AttackSeen {
   readonly closeCode: number | null;
   /** Bytes the attacker managed to write. */
   readonly sent: number;
+  /** The victim ended the connection before the attacker left. */
+  readonly endedByVictim?: boolean;
 }
 
 /** One attack on an open WebSocket. */
@@ -23,13 +25,27 @@ export interface Attack {
   readonly leaves?: 'fin' | 'reset';
   /** For a WireKit victim: the close code and error code expected, when the victim closes. */
   readonly expected?: { readonly closeCode: number; readonly error: string };
-  run(peer: RawPeer): Promise<AttackSeen>;
+  /**
+   * The attack backs up the victim's own output (pongs) by never reading: a WireKit victim given
+   * a short `outputStallTimeout` (see STALL_VICTIM) must end the connection with this.
+   */
+  readonly stalls?: { readonly closeCode: number; readonly error: string };
+  /** `untilVictimEnds`: flood (bounded by STALL_FLOOD_MS) until the victim ends the connection, instead of FLOOD_MS. */
+  run(peer: RawPeer, untilVictimEnds?: boolean): Promise<AttackSeen>;
 }
+
+/**
+ * What a WireKit server victim of a `stalls` attack is given: 1 s instead of the default 30 s of
+ * outputStallTimeout, and 1 s of closeTimeout instead of 5 s, only to keep the suite fast.
+ */
+export const STALL_VICTIM = { outputStallTimeout: 1_000, closeTimeout: 1_000 } as const;
 
 const MiB = 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 /** How long a flood that the victim should throttle goes on. */
 const FLOOD_MS = 1_500;
+/** At most how long a flood waits for a STALL_VICTIM to end the connection: kernel buffers fill, then 1 s + 1 s. */
+const STALL_FLOOD_MS = 20_000;
 
 /** Floods until the victim closes, then waits for its Close. */
 async function untilRefused(peer: RawPeer, first: Buffer, batch: Buffer, maxBytes: number): Promise<AttackSeen> {
@@ -38,12 +54,14 @@ async function untilRefused(peer: RawPeer, first: Buffer, batch: Buffer, maxByte
   return { closeCode: await peer.untilClosed(3_000), sent: peer.sent };
 }
 
-/** Floods without reading for FLOOD_MS, then leaves. */
-async function floodUnread(peer: RawPeer, batch: Buffer): Promise<AttackSeen> {
+/** Floods without reading for `ms` or until the victim ends the connection, then leaves. */
+async function floodUnread(peer: RawPeer, batch: Buffer, ms = FLOOD_MS): Promise<AttackSeen> {
   peer.stopReading();
-  await peer.flood(batch, FLOOD_MS);
-  return { closeCode: peer.closeCode, sent: peer.sent };
+  await peer.flood(batch, ms);
+  return { closeCode: peer.closeCode, sent: peer.sent, endedByVictim: peer.closed };
 }
+
+const OUTPUT_BACKLOG = { closeCode: 1008, error: 'WK_ERR_OUTPUT_BACKLOG' } as const;
 
 /** Every attack on an open WebSocket. */
 export const ATTACKS: readonly Attack[] = [
@@ -70,11 +88,15 @@ export const ATTACKS: readonly Attack[] = [
   {
     name: 'a flood of 125-byte pings from a peer that never reads',
     endsItself: true,
-    run: (peer) => floodUnread(peer, repeat(frame(OP.ping, new Uint8Array(125), { masked: peer.masked }), 100)),
+    stalls: OUTPUT_BACKLOG,
+    run: (peer, untilVictimEnds) => floodUnread(peer, repeat(frame(OP.ping, new Uint8Array(125), { masked: peer.masked }), 100), untilVictimEnds === true ? STALL_FLOOD_MS : FLOOD_MS),
   },
   {
     name: 'a flood of empty pings from a peer that never reads',
     endsItself: true,
+    // No `stalls`: 17 pongs of 2 bytes per 64 KiB read (RFC 6455 §5.5.3 lets the engine answer
+    // only the last ping), so our output is ~1/2000 of the input and the kernel buffers would fill
+    // only after gigabytes; until then the victim reads at line rate with memory flat.
     run: (peer) => floodUnread(peer, repeat(frame(OP.ping, EMPTY, { masked: peer.masked }), 2_000)),
   },
   {

@@ -1,6 +1,6 @@
 // Runs one attack against one victim in its own child process and collects what both sides saw.
 import { connect } from 'node:net';
-import type { Attack, AttackSeen } from './attacks.js';
+import { STALL_VICTIM, type Attack, type AttackSeen } from './attacks.js';
 import { switchingProtocols } from './raw-frames.js';
 import { closeHostile, listenHostile, RawPeer, readHead } from './raw-peer.js';
 import type { VictimClose, VictimConfig } from './victim.js';
@@ -43,8 +43,10 @@ export async function runAttack(kind: VictimKind, attack: Attack): Promise<Attac
   let hostile: Awaited<ReturnType<typeof listenHostile>> | null = null;
   try {
     let peer: RawPeer;
+    // Only a WireKit server takes outputStallTimeout (a client's ConnectOptions do not carry it yet).
+    const stalls = attack.stalls !== undefined && kind.side === 'server' && kind.impl === 'wirekit';
     if (kind.side === 'server') {
-      const server = await VictimProcess.start({ kind: kind.impl === 'ws' ? 'ws-server' : 'wirekit-server', ...(deflate ? { deflatePath: packageEntry('permessage-deflate') } : {}) });
+      const server = await VictimProcess.start({ kind: kind.impl === 'ws' ? 'ws-server' : 'wirekit-server', ...(deflate ? { deflatePath: packageEntry('permessage-deflate') } : {}), ...(stalls ? STALL_VICTIM : {}) });
       victim = server;
       peer = await RawPeer.dial(server.port, { deflate });
     } else {
@@ -59,7 +61,7 @@ export async function runAttack(kind: VictimKind, attack: Attack): Promise<Attac
       // The attack starts once the application listens (what arrives with the 101 is issue 12's case).
       await victim.connected(10_000);
     }
-    const seen = await attack.run(peer);
+    const seen = await attack.run(peer, stalls);
     if (attack.endsItself) {
       if (attack.leaves === 'reset') peer.reset();
       else peer.destroy();

@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 /** What to run; the transports and permessage-deflate are loaded from the paths given (see VictimProcess). */
 export type VictimConfig =
-  | { readonly kind: 'wirekit-server' | 'ws-server'; readonly deflatePath?: string; readonly handshakeTimeout?: number }
+  | { readonly kind: 'wirekit-server' | 'ws-server'; readonly deflatePath?: string; readonly handshakeTimeout?: number; readonly outputStallTimeout?: number; readonly closeTimeout?: number }
   | {
       readonly kind: 'wirekit-client' | 'ws-client';
       readonly url: string;
@@ -95,7 +95,13 @@ async function start(config: VictimConfig): Promise<void> {
   switch (config.kind) {
     case 'wirekit-server': {
       const extensions = await deflate(config.deflatePath);
-      const server = new WireKitServer({ ...(extensions === undefined ? {} : { extensions }), ...(config.handshakeTimeout === undefined ? {} : { handshakeTimeout: config.handshakeTimeout }) });
+      const { handshakeTimeout, outputStallTimeout, closeTimeout } = config;
+      const server = new WireKitServer({
+        ...(extensions === undefined ? {} : { extensions }),
+        ...(handshakeTimeout === undefined ? {} : { handshakeTimeout }),
+        ...(outputStallTimeout === undefined ? {} : { outputStallTimeout }),
+        ...(closeTimeout === undefined ? {} : { closeTimeout }),
+      });
       server.on('connection', (connection) => watch(connection, 'echo'));
       const { port } = await server.listen();
       return send({ type: 'ready', port });

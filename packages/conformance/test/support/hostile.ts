@@ -31,7 +31,13 @@ export function describeHostilePeer(title: string, kind: VictimKind): void {
       expectBounded(outcome);
       expect(outcome.close, 'the victim reported the connection closed').not.toBeNull();
       expect(outcome.close!.lateMessages, 'messages delivered after close').toBe(0);
-      if (attack.expected === undefined) {
+      if (attack.stalls !== undefined && kind.side === 'server' && kind.impl === 'wirekit') {
+        // Given outputStallTimeout 1 s (STALL_VICTIM; the default is 30 s): reading paused, then
+        // the victim itself ended the connection, 1008, though the attacker never left.
+        expect(outcome.seen.endedByVictim, 'the victim ended the connection').toBe(true);
+        expect(outcome.close!.code).toBe(attack.stalls.closeCode);
+        expect(outcome.close!.errors).toContain(attack.stalls.error);
+      } else if (attack.expected === undefined) {
         // The attacker left: the victim saw the transport end (1006), having lost nothing it owed.
         expect(outcome.close!.code).toBe(1006);
       } else {
