@@ -69,11 +69,6 @@ export class ConnectionPort implements ByteChannelHandlers {
 
   drain(): void {}
 
-  /** On the prototype, not a field per connection: see {@link EngineConnection.holdViolation}. */
-  get deferViolations(): boolean {
-    return true;
-  }
-
   onEvent(event: EngineEvent): void {
     this.connection.onEngineEvent(event);
   }

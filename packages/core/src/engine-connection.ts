@@ -137,6 +137,9 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     // The handshake's empty list is replaced by a shared one: one array fewer per connection.
     if (accepted.extensions.length > 0) port.extensions = accepted.extensions;
     this.engine = new Engine<SendTicket>(port);
+    // Every violation waits for the clock's next turn (holdViolation): the answers to messages
+    // delivered before it, in this read or an earlier one of this turn, leave before its Close.
+    this.engine.holdViolations = true;
     const remainder = accepted.remainder;
     if (remainder !== undefined && remainder.length > 0) (this.early ??= []).unshift(remainder);
     // A client's awaiter runs after this turn, so what its transport delivers in it waits too;
@@ -351,20 +354,17 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     this.early = null;
     this.clock.clearTimeout(this.turnTimer);
     this.turnTimer = null;
-    // Until the next turn, a violation in these bytes or in what the channel hands over at once
-    // on resume (a stream's buffered chunks, each a read) waits for the answers before it.
-    engine.holdViolations = true;
-    this.holdViolation();
     for (const chunk of early) engine.receive(chunk);
+    if (engine.heldViolation !== null) this.holdViolation();
     // After them: a channel may deliver what it kept while paused within resume() itself.
     this.channel.resume();
   }
 
   /**
-   * The engine held a violation found after messages it delivered in the same read
-   * (`deferViolations`): the connection fails on the clock's next turn, so that the answers of a
-   * `message` listener, a `for await` loop or a receive() chain (microtasks) leave before the
-   * Close, as ws and Autobahn expect. Only the error path pays for the timer.
+   * The engine held a peer's violation (`holdViolations`, always on here): the connection fails
+   * on the clock's next turn, so that the answers of a `message` listener, a `for await` loop or
+   * a receive() chain (microtasks) to the messages before it leave before the Close, as ws and
+   * Autobahn expect; the engine ignores input meanwhile. Only the error path pays for the timer.
    */
   private holdViolation(): void {
     if (this.turnTimer !== null) return;

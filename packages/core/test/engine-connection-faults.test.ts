@@ -144,6 +144,22 @@ describe('EngineConnection, a valid message followed by a violation (deliver bef
     expect(seen.events).toEqual(['message echo hello', 'close 1002']);
   });
 
+  it('a for await reply leaves before the Close when, long after the handshake, the message and the violation are two reads of one turn', async () => {
+    const { client, server, serverChannel } = await connectPair();
+    const seen = watch(server);
+    await tick(5);
+    const loop = (async () => {
+      for await (const message of client) await client.send(`echo ${String(message)}`);
+    })();
+    // Two writes in one turn: the memory channel hands them over as two reads in one turn.
+    serverChannel.write([textFrame('hello')], () => undefined);
+    serverChannel.write([VIOLATIONS[0].bytes.slice()], () => undefined);
+    await loop;
+    expect((await client.closed).code).toBe(1002);
+    await server.closed;
+    expect(seen.events).toEqual(['message echo hello', 'close 1002']);
+  });
+
   it('holds the failure until a later turn of the injected clock, and writes nothing meanwhile', async () => {
     const clock = new FakeClock();
     const { client, server } = await connectPair({ clock }, { after: join([textFrame('hello'), VIOLATIONS[0].bytes]) });

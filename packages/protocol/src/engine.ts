@@ -53,8 +53,9 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   private disposeWhenIdle = false;
   /**
    * While true, any violation is held (see {@link heldViolation}), whether or not a message
-   * came before it: the caller opens such a window while the application may not have had its
-   * turn yet (bytes that came with the handshake), and closes it with {@link failHeld}.
+   * came before it in the same read: for a caller that lets the application have its turn
+   * before every failure (core: one clock turn), so that answers to messages from earlier reads
+   * of the same turn leave before the Close too. The caller ends it with {@link failHeld}.
    */
   holdViolations = false;
   /** A data message was delivered during the current receive() call (see deferViolations). */
@@ -171,7 +172,6 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   /** Fails the connection with the held violation (see `deferViolations`); nothing when none is held. */
   failHeld(): void {
-    this.holdViolations = false;
     const error = this.held;
     if (error === null) return;
     this.held = null;
