@@ -1,7 +1,7 @@
 import { encodeFrame, Opcode, type Extension } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { EngineConnection, type ByteChannel, type ByteChannelHandlers, type WireKitError } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '@wirekit/test-support';
 
 const NO_RSV = { rsv1: false, rsv2: false, rsv3: false };
 
