@@ -124,7 +124,7 @@ export class SessionResume implements ResumeDelivery {
   async #open(connection: Connection): Promise<boolean> {
     const hello = await this.#hello(connection);
     if (hello === null) {
-      if (connection.state === 'open') void connection.close(CloseCode.PolicyViolation, 'wirekit.resume.v1: hello expected').catch(() => undefined);
+      if (connection.state === 'open') void connection.close(CloseCode.PolicyViolation, 'WK_ERR_RESUME: wirekit.resume.v1 hello expected').catch(() => undefined);
       return false;
     }
     this.#escapeDirect(connection);

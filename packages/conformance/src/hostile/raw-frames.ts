@@ -52,8 +52,8 @@ export function zeroMessage(size: number): Buffer {
   return out.subarray(0, out.length - 4);
 }
 
-/** The upgrade request a client sends (with a permessage-deflate offer when asked). */
-export function upgradeRequest(host: string, options: { deflate?: boolean; path?: string } = {}): string {
+/** The upgrade request a client sends (with a permessage-deflate offer, or a subprotocol, when asked). */
+export function upgradeRequest(host: string, options: { deflate?: boolean; path?: string; protocol?: string } = {}): string {
   return [
     `GET ${options.path ?? '/'} HTTP/1.1`,
     `Host: ${host}`,
@@ -62,6 +62,7 @@ export function upgradeRequest(host: string, options: { deflate?: boolean; path?
     `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
     'Sec-WebSocket-Version: 13',
     ...(options.deflate === true ? ['Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits'] : []),
+    ...(options.protocol === undefined ? [] : [`Sec-WebSocket-Protocol: ${options.protocol}`]),
     '',
     '',
   ].join('\r\n');

@@ -11,6 +11,11 @@ const CLOSE = 0x8;
 export class RawPeer {
   /** Close code of the victim's Close frame, once it arrived (1005 for a Close without one). */
   closeCode: number | null = null;
+  /** Reason of the victim's Close frame, once it arrived. */
+  closeReason = '';
+  /** Data frames the victim sent; only the first one's payload is kept (bounded). */
+  messages = 0;
+  firstMessage: Uint8Array | null = null;
   /** Bytes written by the attack. */
   sent = 0;
   private ended = false;
@@ -38,7 +43,7 @@ export class RawPeer {
   }
 
   /** Dials a server victim and completes the handshake as a client. */
-  static async dial(port: number, options: { deflate?: boolean } = {}): Promise<RawPeer> {
+  static async dial(port: number, options: { deflate?: boolean; protocol?: string } = {}): Promise<RawPeer> {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);
     await new Promise<void>((resolve, reject) => {
@@ -89,6 +94,13 @@ export class RawPeer {
     return this.closeCode;
   }
 
+  /** Waits until the victim sent at least `count` data frames, or closed; the number it sent. */
+  async untilMessages(count: number, ms: number): Promise<number> {
+    const deadline = Date.now() + ms;
+    while (this.messages < count && this.closeCode === null && !this.ended && Date.now() < deadline) await this.sleep(deadline - Date.now());
+    return this.messages;
+  }
+
   /** Ends the attack now (a FIN after what was written). */
   destroy(): void {
     this.socket.destroy();
@@ -102,8 +114,14 @@ export class RawPeer {
   private read(chunk: Buffer): void {
     this.decoder.push(new Uint8Array(chunk));
     for (let frame = this.decoder.next(); frame !== null && !(frame instanceof ProtocolError); frame = this.decoder.next()) {
+      if (frame.opcode < CLOSE) {
+        this.messages++;
+        this.firstMessage ??= frame.payload.slice();
+        this.wake();
+      }
       if (frame.opcode !== CLOSE) continue;
       this.closeCode = frame.payload.length >= 2 ? (frame.payload[0]! << 8) | frame.payload[1]! : 1005;
+      this.closeReason = Buffer.from(frame.payload.subarray(2)).toString('utf8');
       this.wake();
     }
   }

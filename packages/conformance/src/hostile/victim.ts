@@ -4,12 +4,20 @@
 // that unbounded growth shows as a failed assertion, or as a process killed by its heap limit.
 import type { Connection, ConnectionFactory, Message } from '@wirekit/core';
 import type { ExtensionFactory } from '@wirekit/protocol';
-import { WireKitServer } from '@wirekit/server';
+import { InProcessBroker, InProcessHub, WireKitServer } from '@wirekit/server';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 /** What to run; the transports and permessage-deflate are loaded from the paths given (see VictimProcess). */
 export type VictimConfig =
-  | { readonly kind: 'wirekit-server' | 'ws-server'; readonly deflatePath?: string; readonly handshakeTimeout?: number; readonly outputStallTimeout?: number; readonly closeTimeout?: number }
+  | {
+      readonly kind: 'wirekit-server' | 'ws-server';
+      readonly deflatePath?: string;
+      readonly handshakeTimeout?: number;
+      readonly outputStallTimeout?: number;
+      readonly closeTimeout?: number;
+      /** A WireKit server's in-process broker keeps at most this many session records (default 100 000). */
+      readonly maxSessions?: number;
+    }
   | {
       readonly kind: 'wirekit-client' | 'ws-client';
       readonly url: string;
@@ -95,12 +103,13 @@ async function start(config: VictimConfig): Promise<void> {
   switch (config.kind) {
     case 'wirekit-server': {
       const extensions = await deflate(config.deflatePath);
-      const { handshakeTimeout, outputStallTimeout, closeTimeout } = config;
+      const { handshakeTimeout, outputStallTimeout, closeTimeout, maxSessions } = config;
       const server = new WireKitServer({
         ...(extensions === undefined ? {} : { extensions }),
         ...(handshakeTimeout === undefined ? {} : { handshakeTimeout }),
         ...(outputStallTimeout === undefined ? {} : { outputStallTimeout }),
         ...(closeTimeout === undefined ? {} : { closeTimeout }),
+        ...(maxSessions === undefined ? {} : { broker: new InProcessBroker({ hub: new InProcessHub({ maxSessions }) }) }),
       });
       server.on('connection', (connection) => watch(connection, 'echo'));
       const { port } = await server.listen();

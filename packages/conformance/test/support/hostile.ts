@@ -15,7 +15,8 @@ export const RSS_CEILING = 320 * MiB;
 /** CPU ms a victim may use in the half second after the attacker left: nothing is done for a peer that is gone. */
 export const CPU_AFTER_CEILING = 250;
 
-function expectBounded(outcome: AttackOutcome): void {
+/** The victim survived, its memory after GC and its peak RSS under the ceilings, and it is idle once the attacker left. */
+export function expectBounded(outcome: Pick<AttackOutcome, 'alive' | 'memory' | 'cpuAfter'>): void {
   expect(outcome.alive, 'the victim process survived').toBe(true);
   expect(outcome.memory.heapUsed + outcome.memory.external, 'heap + external after GC').toBeLessThan(MEMORY_CEILING);
   expect(outcome.memory.maxRss, 'peak RSS').toBeLessThan(RSS_CEILING);
