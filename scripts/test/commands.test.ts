@@ -33,6 +33,8 @@ const RUNS: Readonly<Record<string, Run>> = {
   'pnpm --filter @wirekit/protocol --filter @wirekit/core --filter @wirekit/framed pack --pack-destination tarballs': { test: 'scripts/test/install-from-checkout.test.ts' },
   'npm install ../wirekit/tarballs/wirekit-protocol-0.1.0.tgz ../wirekit/tarballs/wirekit-core-0.1.0.tgz ../wirekit/tarballs/wirekit-framed-0.1.0.tgz': { test: 'scripts/test/install-from-checkout.test.ts' },
   [FUZZ]: { test: 'scripts/test/commands.test.ts' },
+  'pnpm demo --nodes 2': { test: 'packages/demo/test/chat-cluster.integration.test.ts' },
+  'pnpm --filter @wirekit/bench run scale-out': { test: 'packages/bench/test/scale-out.integration.test.ts' },
 };
 
 /** Commands shown but not run by any test yet, with why: the lead decides about them. */

@@ -23,11 +23,13 @@ const USAGE = 'usage: pnpm demo [--no-chat] [--port N] [--nodes N]';
 async function serveChat(port: number, nodes: number): Promise<void> {
   const log = (line: string): void => console.log(line);
   const chat = nodes > 1 ? await startChatCluster({ nodes, port, log }) : await startChatServer({ port, log });
+  // Listening before the prompt is printed: a Ctrl-C the moment it shows must stop cleanly too.
+  const stopped = untilStopSignal();
   console.log(`\nThe chat room is open: ${chat.url}  (WebSocket endpoint ${chat.wsUrl})`);
   console.log(`  web: open ${chat.url}?room=lobby&name=ada in two browser tabs`);
   console.log(`  terminal: pnpm chat ${chat.wsUrl} --name bob --room lobby`);
   console.log('Ctrl-C stops it.');
-  const signal = await untilStopSignal();
+  const signal = await stopped;
   console.log(`\n${signal}: closing the chat (clients get 1001 Going Away)…`);
   await chat.close();
   console.log('chat closed.');

@@ -20,7 +20,7 @@ describe('pnpm demo --nodes 2 (the chat on two processes through Redis)', () => 
   });
 
   it('serves one chat from two worker processes on one port; a line reaches users of both', async () => {
-    const tour = new ChildCli('tour.ts', ['--nodes', '2']);
+    const tour = new ChildCli({ shell: 'pnpm demo --nodes 2' });
     children.push(tour);
     const open = await tour.waitForLine(/^The chat room is open: /, 90_000);
     expect(tour.lines.some((line) => /^chat: 2 worker processes \(\d+, \d+\) share /.test(line))).toBe(true);
@@ -36,7 +36,7 @@ describe('pnpm demo --nodes 2 (the chat on two processes through Redis)', () => 
     await users[0]!.send(JSON.stringify({ type: 'message', text: 'hello, both nodes' }));
     for (const user of users.slice(1)) expect((await next(user, 'message'))['text']).toBe('hello, both nodes');
     await Promise.all(users.map((user) => user.close(1000)));
-    tour.signal('SIGTERM');
+    tour.interrupt();
     expect(await tour.exitCode(30_000)).toBe(0);
     expect(tour.lines).toContain('chat closed.');
   }, 150_000);

@@ -6,6 +6,12 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * A command line runs with the environment of a user's terminal: without CI, which pnpm reads to
+ * print an ELIFECYCLE line when a child ends by a signal (the tests themselves run under CI).
+ */
+const AS_A_USER: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'CI'));
+
 const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The repository root, where the README's `pnpm …` commands run. */
 export const REPO_DIR = join(DEMO_DIR, '..', '..');
@@ -39,7 +45,7 @@ export class ChildCli {
   constructor(script: string | { readonly pnpm: readonly string[] } | { readonly bin: string } | { readonly shell: string }, args: readonly string[] = []) {
     if (typeof script === 'object' && 'shell' in script) {
       this.#group = true;
-      this.#child = spawn('bash', ['-c', script.shell], { cwd: REPO_DIR, stdio: 'pipe', detached: true });
+      this.#child = spawn('bash', ['-c', script.shell], { cwd: REPO_DIR, stdio: 'pipe', detached: true, env: AS_A_USER });
     } else if (typeof script === 'string') {
       this.#group = false;
       this.#child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(DEMO_DIR, 'src', script), ...args], { cwd: DEMO_DIR, stdio: 'pipe' });
