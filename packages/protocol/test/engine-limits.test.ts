@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, MessageAssembler, Opcode, ProtocolError, type EngineEvent, type Extension, type Frame } from '../src/index.js';
 import { closeCodeOf, framesWritten, random, recorded } from './support/engine-pair.js';
+import { join } from './support/hex.js';
 
 const NO_RSV = { rsv1: false, rsv2: false, rsv3: false };
 
 /** Frames as a client sends them (masked), joined into one chunk. */
 function clientBytes(frames: Array<{ opcode: number; payload: Uint8Array; fin: boolean; rsv1?: boolean }>): Uint8Array {
-  const parts = frames.flatMap((f) => encodeFrame({ opcode: f.opcode, payload: f.payload, fin: f.fin, rsv: { ...NO_RSV, rsv1: f.rsv1 ?? false }, mask: random(4) }));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return join(...frames.flatMap((f) => encodeFrame({ opcode: f.opcode, payload: f.payload, fin: f.fin, rsv: { ...NO_RSV, rsv1: f.rsv1 ?? false }, mask: random(4) })));
 }
 
 function frame(opcode: number, payload: Uint8Array, fin: boolean): Frame {
