@@ -20,6 +20,7 @@ export type { ContractServer, PeerClose, ServerKind, ServerPeer } from './contra
 export { SERVER_PROTOCOLS } from './contract-server.js';
 export { startWsContractServer } from './ws-contract-server.js';
 export { startWirekitContractServer } from './wirekit-contract-server.js';
+export type { WirekitServerModule } from './wirekit-contract-server.js';
 export { delay, within, waitFor, rejectionOf } from './bounded.js';
 export { AssertionError, expect } from './assert.js';
 export { watchUnhandledRejections } from './runtime.js';

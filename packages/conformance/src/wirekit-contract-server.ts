@@ -28,7 +28,8 @@ interface WireKitServerLike {
   close(): Promise<void>;
 }
 
-interface ServerModule {
+/** The part of @wirekit/server's module the contract server uses. */
+export interface WirekitServerModule {
   readonly WireKitServer: new (options: {
     readonly host: string;
     readonly port: number;
@@ -40,7 +41,7 @@ interface ServerModule {
 
 /**
  * Imported by a variable specifier so that type-checking this package does not type-check the
- * server's source too; the shape used is {@link ServerModule}. Listed in dependencies.
+ * server's source too; the shape used is {@link WirekitServerModule}. Listed in dependencies.
  */
 const SERVER_PACKAGE = '@wirekit/server';
 const SERVER_MAX_MESSAGE = 100 * 1024 * 1024;
@@ -49,11 +50,13 @@ const FORBIDDEN_STATUS = 403;
 /**
  * Starts the WireKit contract server on @wirekit/server, with the same routes as the ws one.
  *
+ * @param module the server module to use; loaded with a dynamic import by default. A bundled
+ *   runner (the platform tests' server host in Bun and Deno) passes the one it bundled.
  * @throws {Error} when @wirekit/server cannot be loaded or lacks `WireKitServer`; the suite
  *   shows the message as the reason the target is skipped.
  */
-export async function startWirekitContractServer(): Promise<ContractServer> {
-  const module = await loadServerModule();
+export async function startWirekitContractServer(module?: WirekitServerModule): Promise<ContractServer> {
+  module ??= await loadServerModule();
   const directory = new PeerDirectory();
   const server = new module.WireKitServer({
     host: '127.0.0.1',
@@ -72,15 +75,15 @@ export async function startWirekitContractServer(): Promise<ContractServer> {
   };
 }
 
-async function loadServerModule(): Promise<ServerModule> {
-  let module: Partial<ServerModule>;
+async function loadServerModule(): Promise<WirekitServerModule> {
+  let module: Partial<WirekitServerModule>;
   try {
-    module = (await import(SERVER_PACKAGE)) as Partial<ServerModule>;
+    module = (await import(SERVER_PACKAGE)) as Partial<WirekitServerModule>;
   } catch (error) {
     throw new Error(`@wirekit/server could not be loaded (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   }
   if (typeof module.WireKitServer !== 'function') throw new Error('@wirekit/server does not export WireKitServer');
-  return module as ServerModule;
+  return module as WirekitServerModule;
 }
 
 /** Why the WireKit target cannot run (the package does not load), or undefined when it can. */

@@ -23,12 +23,22 @@ export const RUNTIMES = [
 
 const FLAVOR_RUNTIMES = { web: ['chromium', 'bun', 'deno'], node: ['node', 'bun', 'deno'] };
 
-/** Reads every results file there is: { [runtime]: ResultsFile }. */
+/** The columns of the server table: where WireKitServer runs (results/server-<id>.json). */
+export const SERVER_RUNTIMES = [
+  { id: 'node', title: 'Node', how: 'the server host in a Node child process (`node`)' },
+  { id: 'bun', title: 'Bun', how: 'the server host in a `bun` child process, on Bun\'s `node:http` and `node:net`' },
+  { id: 'deno', title: 'Deno', how: 'the server host in a `deno run --allow-net --allow-env --allow-read --allow-sys` child process, on Deno\'s `node:http` and `node:net`' },
+];
+
+/**
+ * Reads every results file there is: { [runtime]: ResultsFile }, and the server columns' files
+ * under `server-<runtime>` keys.
+ */
 export function readResults(dir = RESULTS_DIR) {
   const results = {};
-  for (const { id } of RUNTIMES) {
-    const file = join(dir, `${id}.json`);
-    if (existsSync(file)) results[id] = JSON.parse(readFileSync(file, 'utf8'));
+  for (const name of [...RUNTIMES.map(({ id }) => id), ...SERVER_RUNTIMES.map(({ id }) => `server-${id}`)]) {
+    const file = join(dir, `${name}.json`);
+    if (existsSync(file)) results[name] = JSON.parse(readFileSync(file, 'utf8'));
   }
   return results;
 }
@@ -74,6 +84,7 @@ export function renderMatrix(results) {
     'Node parent on 127.0.0.1, so that only the client side changes from column to column. No case',
     'needs Node on the client side: every runtime attempts all of them (the well-behaved cases against',
     'both servers, the rest against fault servers), and only documented capability gaps are skipped.',
+    'The other way round, the server inside each runtime: [Server](#server).',
     '',
     'A cell reads *passed/cases*. *Skipped*: a documented capability gap of that API (listed below with',
     'its reason). *Known failure*: a case that runs and fails for a reason listed below. A dash: the',
@@ -144,8 +155,48 @@ export function renderMatrix(results) {
     const version = results[runtime.id]?.version ?? 'not run';
     lines.push(`| ${runtime.title} | ${escape(version)} | ${runtime.how} |`);
   }
-  lines.push('');
+  lines.push('', ...renderServer(results), '');
   return lines.join('\n');
+}
+
+/** The server table: WireKitServer (and @wirekit/redis) inside each runtime, Node clients against it. */
+function renderServer(results) {
+  const lines = [
+    '## Server',
+    '',
+    'Which runtime `WireKitServer` (`@wirekit/server`) and `@wirekit/redis` run in, as measured by the',
+    'server tests (`packages/platforms/test/server-*.integration.test.ts`). Here the server is what',
+    'changes from column to column: it runs inside the runtime (a Node child, Bun or Deno, on their',
+    '`node:http` and `node:net`), and the clients are WireKit\'s Node transports in the Node parent,',
+    'on 127.0.0.1. Each transport runs the contract cases against the WireKit server (the `ws` server',
+    'and fault-server cases test no server of ours, so they are not run here); then the server cases',
+    'and the broker contract run.',
+    '',
+    '| package | what runs | Node | Bun | Deno |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  const rows = new Map();
+  for (const runtime of SERVER_RUNTIMES) {
+    for (const target of results[`server-${runtime.id}`]?.targets ?? []) {
+      if (!rows.has(target.id)) rows.set(target.id, { first: target, byRuntime: {} });
+      rows.get(target.id).byRuntime[runtime.id] = target;
+    }
+  }
+  for (const { first, byRuntime } of rows.values()) {
+    lines.push(`| ${escape(first.package)} | ${escape(first.label)} | ${SERVER_RUNTIMES.map(({ id }) => cell(byRuntime[id])).join(' | ')} |`);
+  }
+  const gaps = [];
+  for (const runtime of SERVER_RUNTIMES) {
+    for (const target of results[`server-${runtime.id}`]?.targets ?? []) {
+      for (const { feature, reason } of target.skippedFeatures) gaps.push(`- ${runtime.title}, ${target.package} (${target.id}), \`${feature}\` skipped: ${escape(reason)}`);
+      for (const kase of target.failedCases) gaps.push(`- ${runtime.title}, ${target.package} (${target.id}), ${escape(kase.title)}: ${escape(kase.known === null ? `**unexpected**: ${kase.error}` : `known: ${kase.known}`)}`);
+      if (target.status !== 'ran') gaps.push(`- ${runtime.title}, ${target.package} (${target.id}): ${target.status}: ${escape(target.reason ?? '')}`);
+    }
+  }
+  lines.push('', '### Server gaps', '', ...(gaps.length === 0 ? ['None: every case ran and passed.'] : gaps));
+  lines.push('', '| runtime | version measured | how the server runs |', '| --- | --- | --- |');
+  for (const runtime of SERVER_RUNTIMES) lines.push(`| ${runtime.title} | ${escape(results[`server-${runtime.id}`]?.version ?? 'not run')} | ${runtime.how} |`);
+  return lines;
 }
 
 /** Writes docs/platforms.md from the results files; returns whether it changed. */

@@ -53,6 +53,19 @@ describe('the platform matrix (docs/platforms.md)', () => {
     expect(text).toContain('- Deno, @wirekit/framed (framed), `abrupt-drop`: listed as a known failure, but every case of it passed');
   });
 
+  it('has a server table: one column per runtime the server ran in, every failure listed with its reason', () => {
+    const serverRow: TargetResult = { ...framed, id: 'contract-framed', label: 'contract cases from connect' };
+    const cases: TargetResult = { ...base, id: 'server-cases', package: '@wirekit/server', label: 'server cases', flavor: 'node', passed: 5, failed: 1, failedCases: [{ group: 'wirekit', feature: 'rooms', title: 'a room relays', error: 'timed out', known: null }] };
+    const page = renderMatrix({ ...results, 'server-node': { runtime: 'node', version: 'Node 20.20.2', targets: [serverRow, cases] }, 'server-bun': { runtime: 'bun', version: 'Bun 1.4.5', targets: [serverRow] } });
+    const line = (name: string): string => page.split('## Server')[1]!.split('\n').find((candidate) => candidate.startsWith(`| ${name} `)) ?? '';
+    expect(page).toContain('| package | what runs | Node | Bun | Deno |');
+    expect(line('@wirekit/framed')).toBe('| @wirekit/framed | contract cases from connect | ✅ 70/70 passed | ✅ 70/70 passed | not run |');
+    expect(line('@wirekit/server')).toBe('| @wirekit/server | server cases | ❌ 5/6 passed, **1 failed** | not run | not run |');
+    expect(page).toContain('- Node, @wirekit/server (server-cases), a room relays: **unexpected**: timed out');
+    expect(page).toContain('| Bun | Bun 1.4.5 | the server host in a `bun` child process');
+    expect(renderMatrix(results)).toContain('None: every case ran and passed.');
+  });
+
   it('writes the page from the results files, and only when it changes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wirekit-matrix-'));
     dirs.push(dir);

@@ -86,7 +86,7 @@ function entrySource(flavor: Flavor, targets: readonly PlatformTarget[]): string
   return lines.join('\n');
 }
 
-async function bundleEntry(flavor: Flavor, contents: string): Promise<string> {
+export async function bundleEntry(flavor: Flavor, contents: string): Promise<string> {
   const result = await build({ ...options(flavor), stdin: { contents, resolveDir: PLATFORMS_DIR, loader: 'ts', sourcefile: `runner-${flavor}.ts` } });
   const output = result.outputFiles?.[0];
   if (output === undefined) throw new Error(`esbuild produced no ${flavor} runner`);

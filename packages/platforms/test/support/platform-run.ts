@@ -50,7 +50,7 @@ function page(): string {
 }
 
 /** The command line that runs `file` in `runtime`. */
-async function commandFor(runtime: Exclude<Runtime, 'chromium'>, file: string, work: string): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
+export async function commandFor(runtime: Exclude<Runtime, 'chromium'>, file: string, work: string): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
   switch (runtime) {
     case 'node':
       // Node 20 has a global WebSocket (for the control channel) only behind this flag; 22+ by default.

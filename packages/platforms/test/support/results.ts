@@ -15,7 +15,8 @@ export const RESULTS_DIR = join(PLATFORMS_DIR, 'results');
 /** A failed case, with the known reason when it is a known failure. */
 export interface FailedCase {
   readonly group: CaseResult['group'];
-  readonly feature: CaseResult['feature'];
+  /** The contract feature, or a server case's own (test/support/server-cases.ts). */
+  readonly feature: CaseResult['feature'] | (string & {});
   readonly title: string;
   readonly error: string;
   /** Why it is expected to fail here, from the target's knownFailures; null when unexpected. */
@@ -95,10 +96,10 @@ export function summarize(result: PlatformResult): ResultsFile {
   return { runtime: result.runtime, version: result.version, targets };
 }
 
-/** Writes results/<runtime>.json atomically (a reader sees the old file or the new one). */
-export function writeResults(file: ResultsFile): string {
+/** Writes results/<name>.json (the runtime's name by default) atomically (a reader sees the old file or the new one). */
+export function writeResults(file: ResultsFile, name: string = file.runtime): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const path = join(RESULTS_DIR, `${file.runtime}.json`);
+  const path = join(RESULTS_DIR, `${name}.json`);
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(file, null, 2)}\n`);
   renameSync(temporary, path);
