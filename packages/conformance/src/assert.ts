@@ -106,6 +106,8 @@ export interface Assertion {
   toBeInstanceOf(type: abstract new (...args: never[]) => unknown): void;
   toBeGreaterThan(bound: number): void;
   toBeGreaterThanOrEqual(bound: number): void;
+  /** Exactly `null` (the broker contract's missing session). */
+  toBeNull(): void;
 }
 
 /** The checks, plus the asymmetric matchers the cases use. */
@@ -133,6 +135,7 @@ function assertion(actual: unknown): Assertion {
     toBeInstanceOf: (type) => check(actual instanceof type, () => `expected ${show(actual)} to be an instance of ${type.name}`),
     toBeGreaterThan: (bound) => check(typeof actual === 'number' && actual > bound, () => `expected ${show(actual)} to be greater than ${bound}`),
     toBeGreaterThanOrEqual: (bound) => check(typeof actual === 'number' && actual >= bound, () => `expected ${show(actual)} to be at least ${bound}`),
+    toBeNull: () => check(actual === null, () => `expected ${show(actual)} to be null`),
   };
 }
 

@@ -48,6 +48,8 @@ describe('the runtime-neutral expect', () => {
     vitestExpect(failure(() => expect(0).toBeGreaterThanOrEqual(0))).toBeUndefined();
     vitestExpect(failure(() => expect(0).toBeGreaterThan(0))).toBeDefined();
     vitestExpect(failure(() => expect('1').toBeGreaterThan(0))).toBeDefined();
+    vitestExpect(failure(() => expect(null).toBeNull())).toBeUndefined();
+    vitestExpect(failure(() => expect(undefined).toBeNull())).toBe('expected undefined to be null');
   });
 
   it('arrayContaining and stringMatching match by rule inside toEqual', () => {

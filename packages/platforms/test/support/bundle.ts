@@ -86,8 +86,9 @@ function entrySource(flavor: Flavor, targets: readonly PlatformTarget[]): string
   return lines.join('\n');
 }
 
-export async function bundleEntry(flavor: Flavor, contents: string): Promise<string> {
-  const result = await build({ ...options(flavor), stdin: { contents, resolveDir: PLATFORMS_DIR, loader: 'ts', sourcefile: `runner-${flavor}.ts` } });
+/** Bundles `contents` for `flavor`; `alias` swaps modules (the broker runner's vitest shim). */
+export async function bundleEntry(flavor: Flavor, contents: string, alias?: Record<string, string>): Promise<string> {
+  const result = await build({ ...options(flavor), ...(alias === undefined ? {} : { alias }), stdin: { contents, resolveDir: PLATFORMS_DIR, loader: 'ts', sourcefile: `runner-${flavor}.ts` } });
   const output = result.outputFiles?.[0];
   if (output === undefined) throw new Error(`esbuild produced no ${flavor} runner`);
   return output.text;

@@ -17,6 +17,7 @@ import { connect as streamsConnect } from '@wirekit/streams';
 import { connect as taskConnect } from '@wirekit/task';
 import { setupAll } from '@wirekit/test-support';
 import { describe, expect, it } from 'vitest';
+import { runBrokerColumn } from './broker-column.js';
 import { PLATFORMS_DIR } from './bundle.js';
 import { coreNetFactory } from './core-net.js';
 import type { PlatformResult, TargetOutcome } from './platform-run.js';
@@ -52,6 +53,8 @@ function serverTarget(id: string, pkg: string, label: string, skip: PlatformTarg
 }
 
 export const SERVER_CASES_TARGET = serverTarget('server-cases', '@wirekit/server', 'WireKitServer: permessage-deflate, rooms and broadcast, 1009 past maxMessageSize, 1002 for an unmasked frame, 408 for a slow handshake, 503 past maxConnections', []);
+
+export const BROKER_TARGET = serverTarget('redis-broker', '@wirekit/redis', 'the broker contract (describeBroker) on RedisBroker over ioredis, run inside the runtime against a redis-server', []);
 
 /** The WireKit contract server in the runtime; the fault servers and the closed port stay in this process. */
 function splitEnvironment(remote: RemoteEnvironment): ContractEnvironment {
@@ -96,6 +99,7 @@ export async function runServerColumn(runtime: ServerRuntime): Promise<{ file: R
   } finally {
     remote.close();
   }
+  outcomes.push(await runBrokerColumn(runtime, BROKER_TARGET));
   const result: PlatformResult = { runtime, version: host.ready.version, outcomes, diagnostics: diagnostics.join('\n') };
   const file = summarize(result);
   writeResults(file, `server-${runtime}`);
@@ -115,7 +119,7 @@ export function describeServerPlatform(runtime: ServerRuntime): void {
     it('runs every row with no unexpected failure', () => {
       const { file, diagnostics } = state();
       expect(problems(file), diagnostics).toEqual([]);
-      expect(file.targets.length).toBe(TARGETS.filter((target) => target.flavor === 'node').length + 1);
+      expect(file.targets.length).toBe(TARGETS.filter((target) => target.flavor === 'node').length + 2);
       for (const target of file.targets) {
         expect(target.status, target.id).toBe('ran');
         expect(target.passed, target.id).toBeGreaterThan(0);
