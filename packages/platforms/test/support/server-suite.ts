@@ -22,6 +22,8 @@ import { PLATFORMS_DIR } from './bundle.js';
 import { coreNetFactory } from './core-net.js';
 import type { PlatformResult, TargetOutcome } from './platform-run.js';
 import { problems, summarize, writeResults, type ResultsFile } from './results.js';
+import { runJsonRunner } from './runtime-runner.js';
+import type { SameRuntimeRun } from './same-runtime-runner.js';
 import { runServerCases } from './server-cases.js';
 import { startServerHost, type ServerHost, type ServerRuntime } from './server-host-process.js';
 import { FETCH_MS, runtimeBinary } from './runtimes.js';
@@ -55,6 +57,8 @@ function serverTarget(id: string, pkg: string, label: string, skip: PlatformTarg
 export const SERVER_CASES_TARGET = serverTarget('server-cases', '@wirekit/server', 'WireKitServer: permessage-deflate, rooms and broadcast, 1009 past maxMessageSize, 1002 for an unmasked frame, 408 for a slow handshake, 503 past maxConnections', []);
 
 export const BROKER_TARGET = serverTarget('redis-broker', '@wirekit/redis', 'the broker contract (describeBroker) on RedisBroker over ioredis, run inside the runtime against a redis-server', []);
+
+export const SAME_RUNTIME_TARGET = serverTarget('same-runtime', '@wirekit/framed', 'the contract cases against the WireKit server, with the client (connect) in the same runtime as the server', []);
 
 /** The WireKit contract server in the runtime; the fault servers and the closed port stay in this process. */
 function splitEnvironment(remote: RemoteEnvironment): ContractEnvironment {
@@ -99,6 +103,7 @@ export async function runServerColumn(runtime: ServerRuntime): Promise<{ file: R
   } finally {
     remote.close();
   }
+  outcomes.push(await runJsonRunner(runtime, SAME_RUNTIME_TARGET, { file: 'same-runtime-runner.ts', run: 'runSameRuntime', kind: 'same-runtime', cases: (line) => [...(line as SameRuntimeRun).cases] }));
   outcomes.push(await runBrokerColumn(runtime, BROKER_TARGET));
   const result: PlatformResult = { runtime, version: host.ready.version, outcomes, diagnostics: diagnostics.join('\n') };
   const file = summarize(result);
@@ -119,7 +124,7 @@ export function describeServerPlatform(runtime: ServerRuntime): void {
     it('runs every row with no unexpected failure', () => {
       const { file, diagnostics } = state();
       expect(problems(file), diagnostics).toEqual([]);
-      expect(file.targets.length).toBe(TARGETS.filter((target) => target.flavor === 'node').length + 2);
+      expect(file.targets.length).toBe(TARGETS.filter((target) => target.flavor === 'node').length + 3);
       for (const target of file.targets) {
         expect(target.status, target.id).toBe('ran');
         expect(target.passed, target.id).toBeGreaterThan(0);
