@@ -1,3 +1,5 @@
+import { createServer as createHttp2Server, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import type { Message } from '@wirekit/core';
 import { MessageLog, PeerDirectory, selectProtocol, type ContractServer, type PeerClose, type ServerPeer } from './contract-server.js';
 
@@ -23,7 +25,7 @@ interface UpgradeRequestLike {
 }
 
 interface WireKitServerLike {
-  on(event: 'connection', listener: (connection: ServerConnection, request: UpgradeRequestLike) => void): () => void;
+  on(event: 'connection', listener: (connection: ServerConnection, request: UpgradeRequestLike, incoming: { readonly http2?: unknown }) => void): () => void;
   listen(): Promise<{ readonly url: string }>;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ interface ServerModule {
     readonly handleProtocols: (offered: readonly string[]) => string | undefined;
     readonly verifyClient: (info: { readonly request: UpgradeRequestLike }) => true | { readonly status: number };
   }) => WireKitServerLike;
+  readonly attachHttp2?: (server: WireKitServerLike, http2: Http2Server) => unknown;
 }
 
 /**
@@ -52,7 +55,7 @@ const FORBIDDEN_STATUS = 403;
  * @throws {Error} when @wirekit/server cannot be loaded or lacks `WireKitServer`; the suite
  *   shows the message as the reason the target is skipped.
  */
-export async function startWirekitContractServer(): Promise<ContractServer> {
+export async function startWirekitContractServer(options: { readonly http2?: boolean } = {}): Promise<ContractServer & { readonly http2Streams: () => number }> {
   const module = await loadServerModule();
   const directory = new PeerDirectory();
   const server = new module.WireKitServer({
@@ -62,13 +65,28 @@ export async function startWirekitContractServer(): Promise<ContractServer> {
     handleProtocols: (offered) => selectProtocol(offered) || undefined,
     verifyClient: ({ request }) => (request.target.startsWith('/forbidden') ? { status: FORBIDDEN_STATUS } : true),
   });
-  server.on('connection', (connection, request) => directory.add(wirekitPeer(connection, request)));
-  const { url } = await server.listen();
+  let http2Streams = 0;
+  server.on('connection', (connection, request, incoming) => {
+    if (incoming.http2 !== undefined) http2Streams++;
+    directory.add(wirekitPeer(connection, request));
+  });
+  const common = { kind: 'wirekit' as const, peer: (path: string, ms: number) => directory.get(path, ms), http2Streams: () => http2Streams };
+  if (options.http2 !== true) {
+    const { url } = await server.listen();
+    return { ...common, url: url.replace(/\/$/, ''), close: () => server.close() };
+  }
+  if (module.attachHttp2 === undefined) throw new Error('@wirekit/server does not export attachHttp2');
+  const h2 = createHttp2Server();
+  module.attachHttp2(server, h2);
+  await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+  const { port } = h2.address() as AddressInfo;
   return {
-    kind: 'wirekit',
-    url: url.replace(/\/$/, ''),
-    peer: (path, ms) => directory.get(path, ms),
-    close: () => server.close(),
+    ...common,
+    url: `ws://127.0.0.1:${String(port)}`,
+    close: async () => {
+      await server.close();
+      await new Promise<void>((resolve) => h2.close(() => resolve()));
+    },
   };
 }
 
