@@ -66,7 +66,8 @@ export async function openWebSocket(
   const started = clock.now();
   const dial = dialOptions(target, options, settings, secure, budget);
   const route = options.http2 === true && options.skipHandshake !== true ? await sharedHttp2Pool.route(dial) : null;
-  const socket = route?.socket ?? (await dialSocket(dial));
+  // After a probe that fell back, the HTTP/1.1 dial gets what the probe left of the budget.
+  const socket = route?.socket ?? (await dialSocket(route === null ? dial : { ...dial, timeout: Math.max(1, budget - (clock.now() - started)) }));
   const connectTimeout = Math.max(1, budget - (clock.now() - started));
   const connection = await openClientConnection(route?.kind === 'h2' ? route.channel : socketChannel(socket), {
     ...options,

@@ -8,7 +8,7 @@ import { createSecureServer, createServer, type Http2SecureServer, type Http2Ser
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { acceptServerConnection, http2StreamChannel, openClientConnection, type Connection, type EngineConnection } from '@wirekit/core';
-import { attachHttp2, WireKitServer, type Http2UpgradeIncoming } from '@wirekit/server';
+import { attachHttp2, WireKitServer, type Http2UpgradeIncoming, type WireKitServerOptions } from '@wirekit/server';
 import { FakeClock, selfSigned } from '@wirekit/test-support';
 import { within } from '@wirekit/conformance';
 import { connect, Http2SessionPool, sharedHttp2Pool } from '../src/index.js';
@@ -28,8 +28,8 @@ interface Arrival {
 }
 
 /** A WireKit echo server on a node:http2 server (h2c, or TLS with HTTP/1.1 beside), recording how each WebSocket arrived. */
-async function wirekitOverHttp2(options: { secure?: boolean; attach?: boolean } = {}): Promise<{ url: string; arrivals: Arrival[]; h2: Http2Server | Http2SecureServer }> {
-  const wirekit = new WireKitServer();
+async function wirekitOverHttp2(options: { secure?: boolean; attach?: boolean; server?: WireKitServerOptions } = {}): Promise<{ url: string; arrivals: Arrival[]; h2: Http2Server | Http2SecureServer; wirekit: WireKitServer }> {
+  const wirekit = new WireKitServer(options.server);
   const h2 = options.secure === true ? createSecureServer({ ...material, allowHTTP1: true }) : createServer();
   if (options.attach === false) h2.on('upgrade', (request, socket, head: Buffer) => void wirekit.handleUpgrade(request, socket, head));
   else attachHttp2(wirekit, h2);
@@ -45,7 +45,7 @@ async function wirekitOverHttp2(options: { secure?: boolean; attach?: boolean } 
   cleanups.push(() => sharedHttp2Pool.close());
   cleanups.push(() => wirekit.close());
   const { port } = h2.address() as AddressInfo;
-  return { url: `${options.secure === true ? 'wss' : 'ws'}://127.0.0.1:${String(port)}/chat`, arrivals, h2 };
+  return { url: `${options.secure === true ? 'wss' : 'ws'}://127.0.0.1:${String(port)}/chat`, arrivals, h2, wirekit };
 }
 
 function track<T extends Connection>(connection: T): T {
@@ -142,6 +142,25 @@ describe('connect() with http2: true', () => {
     expect(seen[0]).not.toHaveProperty('upgrade');
     await first.close();
     await second.close();
+  });
+
+  it("keeps the engine's bounds: a message over the server's maxMessageSize closes only its WebSocket with 1009", async () => {
+    const { url } = await wirekitOverHttp2({ server: { maxMessageSize: 1_024 } });
+    const large = track(await connect(url, { http2: true }));
+    const kept = track(await connect(url, { http2: true }));
+    await large.send('x'.repeat(2_048));
+    expect((await within(large.closed, 5_000, 'the close after the oversized message')).code).toBe(1009);
+    await echo(kept, 'small');
+  });
+
+  it('puts h2 WebSockets in rooms like any other: a broadcast reaches every member on the session', async () => {
+    const { url, arrivals, wirekit } = await wirekitOverHttp2();
+    const members = [track(await connect(url, { http2: true })), track(await connect(url, { http2: true }))];
+    for (const arrival of arrivals) wirekit.rooms.get('lobby').join(arrival.connection);
+    const result = await wirekit.rooms.get('lobby').broadcast('to the lobby');
+    expect(result.failed).toEqual([]);
+    expect(result.sent).toBe(2);
+    for (const member of members) expect(await within(member.receive(), 5_000, 'the broadcast')).toBe('to the lobby');
   });
 
   it('ends only the WebSocket whose stream the server reset: 1006, WK_ERR_HTTP2_STREAM_RESET', async () => {

@@ -138,6 +138,13 @@ describe('attachHttp2()', () => {
     expect(connections).toHaveLength(1);
   });
 
+  it('answers 408 when the handshake outlives handshakeTimeout (a verifyClient that never settles), as for HTTP/1.1', async () => {
+    const { port, connections } = await start({ handshakeTimeout: 100, verifyClient: () => new Promise(() => undefined) });
+    const stream = websocketRequest(await session(port));
+    expect((await responseOf(stream))[':status']).toBe(408);
+    expect(connections).toEqual([]);
+  });
+
   it('answers 426 to a request that is not a WebSocket when nothing else serves the h2 server', async () => {
     const { port } = await start();
     const stream = (await session(port)).request({ ':path': '/' });
