@@ -5,6 +5,7 @@
 //   - Chromium at /usr/bin/chromium (Debian's `chromium`): the browser half of the platform
 //     tests and the chat room's page test drive it through playwright-core.
 //   - redis-server on PATH (Debian's `redis-server`): the Redis broker tests start their own.
+//   - openssl on PATH (Debian's `openssl`): the TLS tests make their certificates with it.
 //
 // When one is missing: as root with apt-get, installs it (`apt-get update`, then
 // `apt-get install -y …`), saying so first; otherwise exits 1 at once with the one command that
@@ -19,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 export const REQUIREMENTS = [
   { name: 'Chromium', path: '/usr/bin/chromium', aptPackage: 'chromium', usedBy: 'the browser tests (packages/platforms, the chat page)' },
   { name: 'redis-server', command: 'redis-server', aptPackage: 'redis-server', usedBy: 'the Redis broker tests' },
+  { name: 'openssl', command: 'openssl', aptPackage: 'openssl', usedBy: 'the TLS tests (throwaway CAs and certificates, Chromium over HTTP/2)' },
 ];
 
 /** Bound on each apt-get run: a slow mirror can take minutes for Chromium's ~100 MB. */

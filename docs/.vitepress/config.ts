@@ -51,6 +51,7 @@ export default defineConfig({
           { text: 'The server', link: '/server' },
           { text: 'Scaling out', link: '/scaling' },
           { text: 'permessage-deflate', link: '/permessage-deflate' },
+          { text: 'WebSockets over HTTP/2', link: '/http2' },
         ],
       },
       {

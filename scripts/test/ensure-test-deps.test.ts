@@ -23,6 +23,9 @@ function sandbox(options: { apt?: boolean; fail?: boolean } = {}): { dir: string
   dirs.push(dir);
   const bin = join(dir, 'bin');
   execFileSync('mkdir', ['-p', bin]);
+  // openssl is there in every sandbox: the cases below are about Chromium and redis-server.
+  writeFileSync(join(bin, 'openssl'), '#!/bin/sh\n');
+  chmodSync(join(bin, 'openssl'), 0o755);
   const log = join(dir, 'apt.log');
   const browser = join(dir, 'usr-bin-chromium');
   if (options.apt !== false) {
@@ -45,10 +48,11 @@ function sandbox(options: { apt?: boolean; fail?: boolean } = {}): { dir: string
 }
 
 describe('ensure-test-deps', () => {
-  it('needs Chromium at /usr/bin/chromium and redis-server on PATH, from the Debian packages chromium and redis-server', () => {
+  it('needs Chromium at /usr/bin/chromium, redis-server and openssl on PATH, from the Debian packages chromium, redis-server and openssl', () => {
     expect(REQUIREMENTS.map((requirement) => [requirement.path ?? requirement.command, requirement.aptPackage])).toEqual([
       ['/usr/bin/chromium', 'chromium'],
       ['redis-server', 'redis-server'],
+      ['openssl', 'openssl'],
     ]);
   });
 

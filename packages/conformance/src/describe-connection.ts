@@ -1,6 +1,7 @@
 import type { ConnectionFactory } from '@wirekit/core';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import type { ServerKind } from './contract-server.js';
+import type { ContractEnvironment } from './environment.js';
 import { localEnvironment } from './local-environment.js';
 import { planContract, validateSkips, type ConformanceSkip } from './run-contract.js';
 
@@ -16,6 +17,10 @@ export interface DescribeConnectionOptions {
   readonly servers?: readonly ServerKind[];
   /** Documented capability gaps. Each case of a skipped feature is reported as skipped, with the reason. */
   readonly skip?: readonly ConformanceSkip[];
+  /** Where the servers run; {@link localEnvironment} by default (`localEnvironment({ http2: true })`: the WireKit target over h2c). */
+  readonly environment?: ContractEnvironment;
+  /** Whether the fault cases run; default true. */
+  readonly faults?: boolean;
 }
 
 /**
@@ -39,8 +44,13 @@ export function describeConnection(name: string, factory: ConnectionFactory, opt
         console.warn(`[conformance] ${name} skips ${skips.size} feature(s):\n${lines.join('\n')}`);
       });
     }
-    const environment = localEnvironment();
-    const groups = await planContract(factory, { environment, skip: options.skip ?? [], ...(options.servers === undefined ? {} : { servers: options.servers }) });
+    const environment = options.environment ?? localEnvironment();
+    const groups = await planContract(factory, {
+      environment,
+      skip: options.skip ?? [],
+      ...(options.servers === undefined ? {} : { servers: options.servers }),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
+    });
     for (const group of groups) {
       if (group.kind !== 'faults') {
         const missing = await environment.targetUnavailable(group.kind);

@@ -13,6 +13,7 @@ export type { ConformanceFeature } from './contract-case.js';
 export type { ContractEnvironment, EnvironmentFaultServer } from './environment.js';
 export type { FaultHandle, KeepAlive } from './fault-cases.js';
 export { localEnvironment } from './local-environment.js';
+export type { LocalEnvironmentOptions } from './local-environment.js';
 export { startFaultServer } from './fault-server.js';
 export type { FaultDelivery, FaultMode, FaultServer, FaultServerOptions, FaultTrigger } from './fault-server.js';
 export { WHATWG_STRICTNESS_SKIPS, WS_STRICTNESS_SKIPS } from './violation-cases.js';

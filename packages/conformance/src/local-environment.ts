@@ -17,11 +17,17 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Options of {@link localEnvironment}. */
+export interface LocalEnvironmentOptions {
+  /** Serve the WireKit target on a node:http2 server (h2c, RFC 8441) instead of HTTP/1.1. */
+  readonly http2?: boolean;
+}
+
 /** The servers of the contract suite in this Node process: what {@link describeConnection} uses. */
-export function localEnvironment(): ContractEnvironment {
+export function localEnvironment(options: LocalEnvironmentOptions = {}): ContractEnvironment {
   return {
     targetUnavailable: (kind: ServerKind) => (kind === 'wirekit' ? wirekitServerUnavailable() : Promise.resolve(undefined)),
-    startTarget: (kind: ServerKind) => (kind === 'ws' ? startWsContractServer() : startWirekitContractServer()),
+    startTarget: (kind: ServerKind) => (kind === 'ws' ? startWsContractServer() : startWirekitContractServer({ http2: options.http2 === true })),
     async startFaultServer(options): Promise<EnvironmentFaultServer> {
       const server = await startFaultServer(options);
       return {

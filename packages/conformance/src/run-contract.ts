@@ -57,6 +57,8 @@ export interface PlanOptions {
    * none, and the keep-alive case is skipped with that reason.
    */
   readonly keepAlive?: KeepAlive | null;
+  /** Whether the fault cases run (default true); false for a run that adds one more way to reach the servers, e.g. HTTP/2. */
+  readonly faults?: boolean;
 }
 
 export const DEFAULT_CASE_MS = 15_000;
@@ -209,6 +211,7 @@ export async function planContract(factory: ConnectionFactory, options: PlanOpti
   for (const kind of options.servers ?? (['ws', 'wirekit'] as const)) {
     groups.push(targetGroup(kind, factory, environment, skipped, await environment.targetUnavailable(kind)));
   }
+  if (options.faults === false) return groups;
   const loaded = options.keepAlive === undefined ? await loadKeepAlive() : options.keepAlive === null ? { reason: 'no keepAlive was given' } : { keepAlive: options.keepAlive };
   groups.push(faultGroup(factory, environment, skipped, 'keepAlive' in loaded ? loaded.keepAlive : undefined, 'reason' in loaded ? loaded.reason : undefined));
   return groups;

@@ -1,3 +1,5 @@
+import { createServer as createHttp2Server, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import type { Message } from '@wirekit/core';
 import { MessageLog, PeerDirectory, selectProtocol, type ContractServer, type PeerClose, type ServerPeer } from './contract-server.js';
 
@@ -23,7 +25,7 @@ interface UpgradeRequestLike {
 }
 
 interface WireKitServerLike {
-  on(event: 'connection', listener: (connection: ServerConnection, request: UpgradeRequestLike) => void): () => void;
+  on(event: 'connection', listener: (connection: ServerConnection, request: UpgradeRequestLike, incoming: { readonly http2?: unknown }) => void): () => void;
   listen(): Promise<{ readonly url: string }>;
   close(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export interface WirekitServerModule {
     readonly handleProtocols: (offered: readonly string[]) => string | undefined;
     readonly verifyClient: (info: { readonly request: UpgradeRequestLike }) => true | { readonly status: number };
   }) => WireKitServerLike;
+  readonly attachHttp2?: (server: WireKitServerLike, http2: Http2Server) => unknown;
 }
 
 /**
@@ -50,13 +53,16 @@ const FORBIDDEN_STATUS = 403;
 /**
  * Starts the WireKit contract server on @wirekit/server, with the same routes as the ws one.
  *
- * @param module the server module to use; loaded with a dynamic import by default. A bundled
+ * @param options `http2` serves the target on an h2c server through `attachHttp2` (RFC 8441);
+ *   `module` is the server module to use, loaded with a dynamic import by default. A bundled
  *   runner (the platform tests' server host in Bun and Deno) passes the one it bundled.
  * @throws {Error} when @wirekit/server cannot be loaded or lacks `WireKitServer`; the suite
  *   shows the message as the reason the target is skipped.
  */
-export async function startWirekitContractServer(module?: WirekitServerModule): Promise<ContractServer> {
-  module ??= await loadServerModule();
+export async function startWirekitContractServer(
+  options: { readonly http2?: boolean; readonly module?: WirekitServerModule } = {},
+): Promise<ContractServer & { readonly http2Streams: () => number }> {
+  const module = options.module ?? (await loadServerModule());
   const directory = new PeerDirectory();
   const server = new module.WireKitServer({
     host: '127.0.0.1',
@@ -65,13 +71,28 @@ export async function startWirekitContractServer(module?: WirekitServerModule): 
     handleProtocols: (offered) => selectProtocol(offered) || undefined,
     verifyClient: ({ request }) => (request.target.startsWith('/forbidden') ? { status: FORBIDDEN_STATUS } : true),
   });
-  server.on('connection', (connection, request) => directory.add(wirekitPeer(connection, request)));
-  const { url } = await server.listen();
+  let http2Streams = 0;
+  server.on('connection', (connection, request, incoming) => {
+    if (incoming.http2 !== undefined) http2Streams++;
+    directory.add(wirekitPeer(connection, request));
+  });
+  const common = { kind: 'wirekit' as const, peer: (path: string, ms: number) => directory.get(path, ms), http2Streams: () => http2Streams };
+  if (options.http2 !== true) {
+    const { url } = await server.listen();
+    return { ...common, url: url.replace(/\/$/, ''), close: () => server.close() };
+  }
+  if (module.attachHttp2 === undefined) throw new Error('@wirekit/server does not export attachHttp2');
+  const h2 = createHttp2Server();
+  module.attachHttp2(server, h2);
+  await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+  const { port } = h2.address() as AddressInfo;
   return {
-    kind: 'wirekit',
-    url: url.replace(/\/$/, ''),
-    peer: (path, ms) => directory.get(path, ms),
-    close: () => server.close(),
+    ...common,
+    url: `ws://127.0.0.1:${String(port)}`,
+    close: async () => {
+      await server.close();
+      await new Promise<void>((resolve) => h2.close(() => resolve()));
+    },
   };
 }
 

@@ -90,6 +90,13 @@ export interface ConnectOptions {
   readonly tls?: TlsOptions;
   /** Aborts the connect. */
   readonly signal?: AbortSignal;
+  /**
+   * Open the WebSocket as a stream of one HTTP/2 session shared per origin (RFC 8441), falling
+   * back to HTTP/1.1 when the server does not offer it. Default false: HTTP/2 costs a probe per
+   * origin and only pays when many WebSockets go to one server. Honoured by the engine transports
+   * in Node (framed, task); see docs/http2.md.
+   */
+  readonly http2?: boolean;
 }
 
 /** What each transport package exports as `connect`. */

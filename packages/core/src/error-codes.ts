@@ -57,6 +57,9 @@ export const errorCodes = {
   WK_ERR_TLS: { closeCode: null, domain: 'tls', description: 'The TLS handshake failed or the server certificate was refused (ERR_TLS_*, ERR_SSL_*, CERT_*, EPROTO…).' },
   WK_ERR_TRANSPORT: { closeCode: 1006, domain: 'posix', description: 'Any other transport failure; `errno` carries the platform code when there is one.' },
   WK_ERR_ABORTED: { closeCode: null, domain: 'posix', description: 'The caller aborted the operation through its AbortSignal (errno ECANCELED, as NWError reports a cancelled connection).' },
+  // WebSockets over HTTP/2 (RFC 8441). 1006: the stream ended without a Close frame.
+  WK_ERR_HTTP2_STREAM_RESET: { closeCode: 1006, domain: 'posix', description: "The peer reset the WebSocket's HTTP/2 stream (RST_STREAM, node:http2's ERR_HTTP2_STREAM_ERROR); the other WebSockets of its session go on." },
+  WK_ERR_HTTP2_SESSION: { closeCode: 1006, domain: 'posix', description: 'The HTTP/2 session under the WebSocket failed (GOAWAY with an error, a protocol error, the connection lost): every WebSocket of the session fails with this code.' },
   // Connection life.
   WK_ERR_CLOSED: { closeCode: null, domain: 'websocket', description: 'The connection closed while a receive() or ping() was pending; the error carries the close code.' },
   WK_ERR_CLOSE_TIMEOUT: { closeCode: 1006, domain: 'websocket', description: "The peer's Close frame did not arrive within closeTimeout; the transport was destroyed." },

@@ -18,6 +18,8 @@ export { systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 
 export { socketChannel } from './socket-channel.js';
+export { http2StreamChannel } from './http2-stream-channel.js';
+export type { Http2StreamLike } from './http2-stream-channel.js';
 export type { DuplexSocketLike } from './socket-channel.js';
 export { memoryChannelPair } from './memory-channel.js';
 export type { MemoryChannel, MemoryChannelOptions } from './memory-channel.js';

@@ -19,6 +19,8 @@ export interface DialOptions {
   readonly localPort?: number | undefined;
   /** Timers; default core's `systemClock`. */
   readonly clock?: Clock | undefined;
+  /** TLS ALPN protocols to offer; `['http/1.1']` by default (`['h2', 'http/1.1']` when HTTP/2 is wanted). */
+  readonly alpn?: readonly string[];
 }
 
 function toBuffers(ca: NonNullable<TlsOptions['ca']>): Array<string | Buffer> {
@@ -65,7 +67,7 @@ export function dialSocket(options: DialOptions): Promise<Socket> {
           ...(tls.servername !== undefined ? { servername: tls.servername } : isIP(host) === 0 ? { servername: host } : {}),
           ...(tls.ca === undefined ? {} : { ca: toBuffers(tls.ca) }),
           rejectUnauthorized: tls.rejectUnauthorized ?? true,
-          ALPNProtocols: ['http/1.1'],
+          ALPNProtocols: [...(options.alpn ?? ['http/1.1'])],
         });
   return new Promise<Socket>((resolve, reject) => {
     let settled = false;

@@ -21,3 +21,7 @@ export type { NWErrorCase } from './nw-error.js';
 export type { InterfaceSource, NWInterface, NWInterfaceType, NWPath } from './nw-path.js';
 
 export { connect } from './connect.js';
+
+// WebSockets over HTTP/2 (RFC 8441): the one pool of sessions the `http2` connect option uses.
+export { Http2SessionPool, sharedHttp2Pool } from './http2-session-pool.js';
+export type { Http2Route, Http2SessionPoolOptions } from './http2-session-pool.js';

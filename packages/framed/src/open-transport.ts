@@ -12,6 +12,7 @@ import {
   type MessageFramer,
 } from '@wirekit/core';
 import { dialSocket, type DialOptions } from './dial-socket.js';
+import { sharedHttp2Pool } from './http2-session-pool.js';
 
 import type { DialTarget } from './nw-endpoint.js';
 
@@ -63,9 +64,12 @@ export async function openWebSocket(
   const clock = settings.clock ?? systemClock;
   const budget = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
   const started = clock.now();
-  const socket = await dialSocket(dialOptions(target, options, settings, secure, budget));
+  const dial = dialOptions(target, options, settings, secure, budget);
+  const route = options.http2 === true && options.skipHandshake !== true ? await sharedHttp2Pool.route(dial) : null;
+  // After a probe that fell back, the HTTP/1.1 dial gets what the probe left of the budget.
+  const socket = route?.socket ?? (await dialSocket(route === null ? dial : { ...dial, timeout: Math.max(1, budget - (clock.now() - started)) }));
   const connectTimeout = Math.max(1, budget - (clock.now() - started));
-  const connection = await openClientConnection(socketChannel(socket), {
+  const connection = await openClientConnection(route?.kind === 'h2' ? route.channel : socketChannel(socket), {
     ...options,
     url: target.url,
     random: nodeRandom,

@@ -56,13 +56,15 @@ export function requireChromium(): void {
 /**
  * Starts Chromium and opens `url` in it.
  *
+ * @param extraArgs more command-line switches, e.g. `--ignore-certificate-errors-spki-list=…` to
+ *   trust a test's own certificate.
  * @throws {Error} when /usr/bin/chromium is missing (see {@link requireChromium}), or it
  *   does not start within 30 s (it is then killed).
  */
-export async function openInChromium(url: string): Promise<BrowserRun> {
+export async function openInChromium(url: string, extraArgs: readonly string[] = []): Promise<BrowserRun> {
   requireChromium();
   const profile = mkdtempSync(join(tmpdir(), 'wirekit-chromium-'));
-  const child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
+  const child = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, ...extraArgs, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
     detached: true, // its own process group, so the wrapper script and every Chromium process die together
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,6 +1,9 @@
 // @wirekit/server — a WebSocket server on the WireKit engine. Every export is listed by name.
 
 export { WireKitServer } from './wirekit-server.js';
+// WebSockets over HTTP/2 (RFC 8441) on a node:http2 server.
+export { attachHttp2, extendedConnectRequest, handleHttp2Stream } from './http2-upgrade.js';
+export type { AttachHttp2Options, ExtendedConnectRequest, Http2UpgradeIncoming } from './http2-upgrade.js';
 export type {
   ListeningAddress,
   VerifyClientInfo,

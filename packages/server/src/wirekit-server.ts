@@ -5,7 +5,6 @@ import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
   acceptServerConnection,
-  socketChannel,
   systemClock,
   toWireKitError,
   WireKitError,
@@ -25,6 +24,7 @@ import {
 } from '@wirekit/protocol';
 import type { BroadcastOptions, BroadcastResult } from './broadcast.js';
 import { BROADCAST_ROOM, type Broker, type PresenceEntry } from './broker.js';
+import { answerOverHttp2, channelFor } from './http2-upgrade.js';
 import { InProcessBroker } from './in-process-broker.js';
 import { PerfectWebSocket } from './perfect-web-socket.js';
 import { RoomRegistry } from './room.js';
@@ -338,10 +338,10 @@ export class WireKitServer {
     // The socket is a long-lived WebSocket now: no idle timeout from node:http, no Nagle delay on small frames.
     (socket as Partial<Socket>).setTimeout?.(0);
     (socket as Partial<Socket>).setNoDelay?.(true);
-    socket.write(accepted.response);
+    if (!answerOverHttp2(socket, accepted.response)) socket.write(accepted.response);
     const scheme = (socket as Partial<{ encrypted: boolean }>).encrypted === true ? 'wss' : 'ws';
     const options = this.#options;
-    const connection = acceptServerConnection(socketChannel(socket), {
+    const connection = acceptServerConnection(channelFor(socket), {
       url: `${scheme}://${upgrade.host}${upgrade.target}`,
       protocol: accepted.protocol,
       extensions: accepted.extensions,
@@ -419,6 +419,7 @@ export class WireKitServer {
 
   /** Writes an HTTP error response, then closes; as ws does, destroy once it is flushed. */
   #abort(socket: Duplex, response: Uint8Array): null {
+    if (answerOverHttp2(socket, response)) return null;
     if (socket.writable) {
       socket.once('finish', () => socket.destroy());
       socket.end(response);

@@ -16,7 +16,7 @@ export interface SameRuntimeRun {
 /** Only the WireKit contract server; the fault cases are not planned (their features are not selected) or are dropped. */
 const environment: ContractEnvironment = {
   targetUnavailable: (kind) => Promise.resolve(kind === 'wirekit' ? undefined : `the ${kind} server is not part of this run`),
-  startTarget: () => startWirekitContractServer(serverModule as unknown as WirekitServerModule),
+  startTarget: () => startWirekitContractServer({ module: serverModule as unknown as WirekitServerModule }),
   startFaultServer: () => Promise.reject(new Error('no fault servers in this run')),
   closedPortUrl: () => Promise.reject(new Error('no closed port in this run')),
 };

@@ -45,7 +45,7 @@ function runtimeVersion(): string {
 /** Only the WireKit contract server lives here; the ws and fault servers are the Node parent's. */
 const environment: ContractEnvironment = {
   targetUnavailable: (kind) => Promise.resolve(kind === 'wirekit' ? undefined : `the ${kind} server is not hosted in the runtime under test`),
-  startTarget: (kind) => (kind === 'wirekit' ? startWirekitContractServer(serverModule as unknown as WirekitServerModule) : Promise.reject(new Error(`no ${kind} server here`))),
+  startTarget: (kind) => (kind === 'wirekit' ? startWirekitContractServer({ module: serverModule as unknown as WirekitServerModule }) : Promise.reject(new Error(`no ${kind} server here`))),
   startFaultServer: () => Promise.reject(new Error('the fault servers run in the Node parent')),
   closedPortUrl: () => Promise.reject(new Error('the closed port is found by the Node parent')),
 };
