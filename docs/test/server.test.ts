@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handleUpgradeSample } from '../samples/server-handle-upgrade.js';
 import { roomsSample } from '../samples/server-rooms.js';
+import { relaySample } from '../samples/relay-text-as-bytes.js';
 import { routesSample } from '../samples/server-routes.js';
 import { standaloneServer } from '../samples/server-standalone.js';
 
@@ -11,6 +12,10 @@ describe('server samples (docs/server.md)', () => {
 
   it('server-handle-upgrade.ts shares a node:http server with plain HTTP', async () => {
     expect(await handleUpgradeSample()).toEqual(['GET /: plain HTTP is answered by you', 'ws echo: upgraded']);
+  });
+
+  it('relay-text-as-bytes.ts relays text and binary, the text as bytes', async () => {
+    expect(await relaySample()).toEqual(['grace got: héllo ✓', 'grace got bytes: 1,2,3', 'the server saw: text as bytes, binary']);
   });
 
   it('server-rooms.ts broadcasts to the other members of a room only', async () => {

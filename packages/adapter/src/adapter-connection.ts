@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, MessageQueue, notAMessageError, peerCloseError, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
+import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, isUtf8, MessageQueue, notAMessageError, peerCloseError, TextBytes, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
 import { ABNORMAL_CLOSURE, closedError, notOpenError } from './adapter-errors.js';
 import { checkPingPayload, isMessage } from './validate.js';
 
@@ -31,6 +31,8 @@ export interface AdapterConnectionOptions extends ConnectionLimits {
   readonly closeTimeout?: number;
   /** The clock for ping round trips, in ms; defaults to `performance.now()`. */
   readonly now?: () => number;
+  /** Deliver Text messages as `TextBytes` (core's ConnectOptions.textAsBytes). Default false: strings. */
+  readonly textAsBytes?: boolean;
 }
 
 const DEFAULT_CLOSE_TIMEOUT = 5_000;
@@ -133,13 +135,13 @@ export abstract class AdapterConnection implements Connection {
   }
 
   /**
-   * Sends one message: a string as Text, a Uint8Array as Binary. Resolves when the library has
+   * Sends one message: a string or a TextBytes as Text, other Uint8Arrays as Binary. Resolves when the library has
    * handed it to the OS; rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED when the connection
-   * ends first, WK_ERR_INVALID_ARGUMENT for anything but a string or Uint8Array. Never drops
+   * ends first, WK_ERR_INVALID_ARGUMENT for anything but a string or Uint8Array (or a TextBytes that is not UTF-8). Never drops
    * silently; a rejection nobody awaits is not unhandled.
    */
   send(data: Message): Promise<void> {
-    if (!isMessage(data)) return rejected(notAMessageError());
+    if (!isMessage(data) || (data instanceof TextBytes && !isUtf8(data))) return rejected(notAMessageError());
     if (this.current !== 'open') return rejected(notOpenError(this.current));
     // Payload bytes, as core counts them (the library's bufferedAmount adds frame headers).
     const buffered = this.pendingBytes;

@@ -93,6 +93,7 @@ function open(create: (href: string) => WebSocketLike, given: string, href: stri
       url: given,
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
       ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
     });
     let settled = false;
     let cause: WireKitError | null = null;

@@ -242,6 +242,7 @@ function open(constructor: WsConstructor, given: string, target: URL, offered: r
         closeTimeout,
         ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
         ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
+        ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
       }));
     };
     const onAbort = (): void => fail(new WireKitError('WK_ERR_ABORTED', 'the connect was aborted', { cause: options.signal?.reason }));

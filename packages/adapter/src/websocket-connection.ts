@@ -1,4 +1,4 @@
-import { errorCodes, WireKitError, type Message } from '@wirekit/core';
+import { bytesOfText, errorCodes, TextBytes, textOfBytes, WireKitError, type Message } from '@wirekit/core';
 import { AdapterConnection, type AdapterConnectionOptions } from './adapter-connection.js';
 import { closeArgumentError, errorEventError, notOpenError, usageError } from './adapter-errors.js';
 import { payloadSize } from './validate.js';
@@ -65,6 +65,7 @@ type PendingSend = { readonly size: number; readonly done: (error?: WireKitError
 export class WebSocketConnection extends AdapterConnection {
   readonly url: string;
   private readonly maxMessageSize: number;
+  private readonly textAsBytes: boolean;
   private readonly pending: PendingSend[] = [];
   private queuedBytes = 0;
   private pollTimer: ReturnType<typeof setTimeout> | null = null;
@@ -83,6 +84,7 @@ export class WebSocketConnection extends AdapterConnection {
     if (socket.readyState !== CONNECTING && socket.readyState !== OPEN) throw usageError('WK_ERR_NOT_OPEN', 'fromWebSocket() needs a WebSocket that is connecting or open');
     this.url = options.url ?? socket.url;
     this.maxMessageSize = options.maxMessageSize ?? Number.POSITIVE_INFINITY;
+    this.textAsBytes = options.textAsBytes === true;
     socket.binaryType = 'arraybuffer';
     this.listen(true);
   }
@@ -102,7 +104,8 @@ export class WebSocketConnection extends AdapterConnection {
   protected transmit(data: Message, done: (error?: WireKitError) => void): void {
     // WHATWG send() on a closing socket only grows bufferedAmount: that would be a silent drop.
     if (this.socket.readyState !== OPEN) throw notOpenError();
-    this.socket.send(data);
+    // A WHATWG WebSocket sends Text only from a string (send() checked the bytes are UTF-8).
+    this.socket.send(data instanceof TextBytes ? textOfBytes(data)! : data);
     const size = payloadSize(data);
     this.pending.push({ size, done });
     this.queuedBytes += size;
@@ -162,7 +165,7 @@ export class WebSocketConnection extends AdapterConnection {
   private received(data: unknown): void {
     if (this.failure !== null) return;
     let message: Message;
-    if (typeof data === 'string') message = data;
+    if (typeof data === 'string') message = this.textAsBytes ? bytesOfText(data) : data;
     else if (data instanceof ArrayBuffer) message = new Uint8Array(data);
     else if (ArrayBuffer.isView(data)) message = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     else return this.fail(usageError('WK_ERR_UNSUPPORTED', 'the WebSocket delivered binary data that is not an ArrayBuffer (binaryType "arraybuffer" was not honoured)'));

@@ -1,4 +1,4 @@
-import type { Message, WireKitError } from '@wirekit/core';
+import { TextBytes, type Message, type WireKitError } from '@wirekit/core';
 import { AdapterConnection, type AdapterConnectionOptions } from './adapter-connection.js';
 import { closeArgumentError, libraryError, notOpenError, usageError } from './adapter-errors.js';
 
@@ -95,11 +95,13 @@ export class WsConnection extends AdapterConnection {
     this.negotiated = options.protocol;
     this.accepted = options.extensions;
     this.responseHeaders = options.responseHeaders ?? {};
+    const textAsBytes = options.textAsBytes === true;
     socket.on('open', () => this.setState('open'));
     socket.on('message', (data, isBinary) => {
       try {
         const bytes = bytesOf(data);
-        this.deliver(isBinary ? bytes : decoder.decode(bytes));
+        // ws has validated the UTF-8 of a text (unless told to skip it, which connectWs never does).
+        this.deliver(isBinary ? bytes : textAsBytes ? new TextBytes(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length) : decoder.decode(bytes));
       } catch (error) {
         this.reportError(libraryError(error));
       }
@@ -125,7 +127,7 @@ export class WsConnection extends AdapterConnection {
 
   protected transmit(data: Message, done: (error?: WireKitError) => void): void {
     if (this.socket.readyState !== OPEN) throw notOpenError();
-    this.socket.send(data, { binary: typeof data !== 'string' }, (error) => done(error === undefined || error === null ? undefined : libraryError(error)));
+    this.socket.send(data, { binary: typeof data !== 'string' && !(data instanceof TextBytes) }, (error) => done(error === undefined || error === null ? undefined : libraryError(error)));
   }
 
   protected transmitPing(payload: Uint8Array): void {

@@ -9,6 +9,7 @@ import type { ContractServer, ServerPeer } from './contract-server.js';
 export const CONFORMANCE_FEATURES = [
   'connect',
   'echo',
+  'text-as-bytes',
   'large-message',
   'fragmented',
   'ping',

@@ -1,4 +1,4 @@
-import type { Connection, Message, WireKitError } from '@wirekit/core';
+import { TextBytes, type Connection, type Message, type WireKitError } from '@wirekit/core';
 import { expect } from './assert.js';
 import { within } from './bounded.js';
 import { expectFailedWith, pattern, plain, sameBytes, WAIT_MS, type ContractCase, type TargetContext } from './contract-case.js';
@@ -55,6 +55,35 @@ export const messagingCases: ReadonlyArray<ContractCase<TargetContext>> = [
       expect(plain(echoed as Uint8Array)).toEqual(pattern(size));
     },
   })),
+  {
+    feature: 'text-as-bytes',
+    title: 'with textAsBytes, a Text message arrives as TextBytes, and sending it back relays it as Text unchanged',
+    async run(context) {
+      const { connection } = await context.open('echo', { textAsBytes: true });
+      await within(connection.send('relay ünïcödé ✓ 😀'), WAIT_MS, 'send() to resolve');
+      const first = await within(connection.receive(), WAIT_MS, 'the echo');
+      expect(first).toBeInstanceOf(TextBytes);
+      expect(new TextDecoder().decode(first as Uint8Array)).toBe('relay ünïcödé ✓ 😀');
+      // The received bytes sent as they are: the server echoes a Text message, not a Binary one.
+      await within(connection.send(first), WAIT_MS, 'send() of the TextBytes to resolve');
+      const second = await within(connection.receive(), WAIT_MS, 'the second echo');
+      expect(second).toBeInstanceOf(TextBytes);
+      expect(plain(second as Uint8Array)).toEqual(plain(first as Uint8Array));
+      // Binary messages stay plain bytes.
+      await within(connection.send(pattern(3)), WAIT_MS, 'send() of binary to resolve');
+      const binary = await within(connection.receive(), WAIT_MS, 'the binary echo');
+      expect(binary instanceof TextBytes).toBe(false);
+      expect(plain(binary as Uint8Array)).toEqual(pattern(3));
+    },
+  },
+  {
+    feature: 'text-as-bytes',
+    title: 'without textAsBytes, a TextBytes sent arrives back as a string',
+    async run(context) {
+      const bytes = TextBytes.validate(new TextEncoder().encode('sent as bytes ✓'))!;
+      expect(await echoOne(context, bytes)).toBe('sent as bytes ✓');
+    },
+  },
   {
     feature: 'large-message',
     title: 'echoes a 16 MiB binary message intact',

@@ -1,4 +1,4 @@
-import { ClientHandshake, WireKitUsageError, type Allocator, type ClientHandshakeResult } from '@wirekit/protocol';
+import { ClientHandshake, WireKitUsageError, type Allocator, type ClientHandshakeResult, type Utf8Validator } from '@wirekit/protocol';
 import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
@@ -15,6 +15,8 @@ export interface ClientConnectionOptions extends ConnectOptions, ConnectionLimit
   readonly random: (length: number) => Uint8Array;
   /** SHA-1 for Sec-WebSocket-Accept; defaults to protocol's pure implementation. Node transports pass node:crypto's. */
   readonly sha1?: (data: Uint8Array) => Uint8Array;
+  /** The UTF-8 validator of `textAsBytes`; defaults to protocol's pure one. Node transports pass `node:buffer`'s `isUtf8`. */
+  readonly isUtf8?: Utf8Validator;
   /** Time and timers; defaults to {@link systemClock}. */
   readonly clock?: Clock;
   /**
@@ -78,6 +80,8 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
       ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
+      ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
+      ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),
       ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
       ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
       ...(pending === null ? {} : { handshake: { receive: (chunk: Uint8Array) => outcome(pending.receive(chunk)) } }),

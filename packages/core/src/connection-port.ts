@@ -1,5 +1,5 @@
 // The one object through which an EngineConnection hears its channel and its engine.
-import type { Allocator, EngineEvent, Extension, Role } from '@wirekit/protocol';
+import type { Allocator, EngineEvent, Extension, Role, Utf8Validator } from '@wirekit/protocol';
 import type { ByteChannelHandlers } from './byte-channel.js';
 import type { EngineConnectionOptions } from './engine-connection-options.js';
 import type { SendTicket } from './send-ticket.js';
@@ -35,6 +35,8 @@ export class ConnectionPort implements ByteChannelHandlers {
   declare readonly autoPong?: boolean;
   declare readonly fragmentSize?: number;
   declare readonly allocate?: Allocator;
+  declare readonly textAsBytes?: boolean;
+  declare readonly isUtf8?: Utf8Validator;
   extensions: readonly Extension[] = NO_EXTENSION_LIST;
 
   constructor(
@@ -42,13 +44,15 @@ export class ConnectionPort implements ByteChannelHandlers {
     options: EngineConnectionOptions,
   ) {
     this.role = options.role;
-    const port = this as { -readonly [K in 'random' | 'maxMessageSize' | 'maxFragments' | 'autoPong' | 'fragmentSize' | 'allocate']?: EngineConnectionOptions[K] };
+    const port = this as { -readonly [K in 'random' | 'maxMessageSize' | 'maxFragments' | 'autoPong' | 'fragmentSize' | 'allocate' | 'textAsBytes' | 'isUtf8']?: EngineConnectionOptions[K] };
     if (options.random !== undefined) port.random = options.random;
     if (options.maxMessageSize !== undefined) port.maxMessageSize = options.maxMessageSize;
     if (options.maxFragments !== undefined) port.maxFragments = options.maxFragments;
     if (options.autoPong !== undefined) port.autoPong = options.autoPong;
     if (options.fragmentSize !== undefined) port.fragmentSize = options.fragmentSize;
     if (options.allocate !== undefined) port.allocate = options.allocate;
+    if (options.textAsBytes === true) port.textAsBytes = true;
+    if (options.isUtf8 !== undefined) port.isUtf8 = options.isUtf8;
   }
 
   data(chunk: Uint8Array): void {

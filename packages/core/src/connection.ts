@@ -1,7 +1,11 @@
 import type { ExtensionFactory } from '@wirekit/protocol';
 import type { WireKitError } from './wirekit-error.js';
 
-/** A WebSocket message: a string is a Text message, bytes a Binary one. */
+/**
+ * A WebSocket message: a string is a Text message, bytes a Binary one, except a `TextBytes`
+ * (protocol's Uint8Array subclass), which is a Text message kept as its validated UTF-8: what
+ * a connection opened with `textAsBytes` delivers, and what send() sends as Text, not encoded.
+ */
 export type Message = string | Uint8Array;
 
 /** The life of a connection, as the WHATWG WebSocket's readyState. */
@@ -88,6 +92,14 @@ export interface ConnectOptions {
   readonly autoPong?: boolean;
   readonly extensions?: readonly ExtensionFactory[];
   readonly tls?: TlsOptions;
+  /**
+   * Deliver Text messages as their validated UTF-8 bytes, a `TextBytes` (a Uint8Array; test with
+   * `instanceof TextBytes`), instead of strings; send() of a TextBytes sends it as Text without
+   * encoding. For relays and echoes: forwarding what was received costs neither a decode nor an
+   * encode (ws users do the same with `send(data, { binary: false })`). Defaults to false:
+   * strings, as the WHATWG WebSocket delivers, are what most applications want.
+   */
+  readonly textAsBytes?: boolean;
   /** Aborts the connect. */
   readonly signal?: AbortSignal;
   /**

@@ -1,5 +1,5 @@
 // The options of an EngineConnection and the shape of the opening handshake it may be given.
-import type { Allocator, Extension, Role } from '@wirekit/protocol';
+import type { Allocator, Extension, Role, Utf8Validator } from '@wirekit/protocol';
 import type { ConnectionLimits } from './base-connection.js';
 import type { Clock } from './clock.js';
 import type { CloseInfo } from './connection.js';
@@ -84,6 +84,10 @@ export interface EngineConnectionOptions extends ConnectionLimits {
   readonly fragmentSize?: number;
   /** Buffer allocator for the engine (Node transports pass `Buffer.allocUnsafe`). */
   readonly allocate?: Allocator;
+  /** Deliver Text messages as validated UTF-8 bytes (`TextBytes`), as ConnectOptions.textAsBytes. Default false. */
+  readonly textAsBytes?: boolean;
+  /** The UTF-8 validator of `textAsBytes`; defaults to protocol's pure one. Node transports pass `node:buffer`'s `isUtf8`. */
+  readonly isUtf8?: Utf8Validator;
   /** When given, bytes received while `connecting` are fed to it; otherwise call {@link EngineConnection.establish}. */
   readonly handshake?: PendingHandshake;
   /**

@@ -3,6 +3,7 @@ import {
   encodeClosePayload,
   Engine,
   ProtocolError,
+  TextBytes,
   WireKitUsageError,
   type EngineEvent,
   type PreparedMessage,
@@ -153,11 +154,11 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
   }
 
   /**
-   * Sends one message, a string as Text and bytes as Binary; resolves when its bytes are
+   * Sends one message, a string or a TextBytes as Text, other bytes as Binary; resolves when its bytes are
    * handed to the OS. Rejects WK_ERR_NOT_OPEN (domain usage) unless open, WK_ERR_BUFFER_FULL
    * when it would take bufferedAmount past `maxBufferedAmount` (nothing is sent), and
    * WK_ERR_CLOSED if the connection closes first, WK_ERR_INVALID_ARGUMENT for data that is not
-   * a string or Uint8Array. A send nobody awaits never causes an unhandled rejection.
+   * a string or Uint8Array, or a TextBytes that is not UTF-8. A send nobody awaits never causes an unhandled rejection.
    * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
    */
   send(data: Message): Promise<void> {
@@ -256,7 +257,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
       else engine.sendPart(data, how === SEND_LAST_PART, ticket);
     } catch (error) {
       this.settleTicket(ticket, error);
-      throw error;
+      if (!(data instanceof TextBytes)) throw error; // A TextBytes that is not UTF-8: refused by the promise, as a non-message.
     }
     return done;
   }
@@ -403,6 +404,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
   /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
   onEngineEvent(event: EngineEvent): void {
     switch (event.type) {
+      case 'utf8':
       case 'text':
         return this.deliver(event.data);
       case 'binary':

@@ -9,6 +9,10 @@ export { WireKitError, toWireKitError } from './wirekit-error.js';
 // The engine's misuse error, re-exported so that code using only @wirekit/core can name it;
 // `instanceof WireKitError` covers it (see WireKitError).
 export { WireKitUsageError } from '@wirekit/protocol';
+// A Text message kept as validated UTF-8 bytes (ConnectOptions.textAsBytes), and the validator.
+export { TextBytes, isUtf8 } from '@wirekit/protocol';
+export type { Utf8Validator } from '@wirekit/protocol';
+export { bytesOfText, textOfBytes } from './text-bytes-codec.js';
 export { checkConnectUrl, defineConnect } from './connect-url.js';
 export { peerCloseError } from './peer-close-error.js';
 export { notAMessage as notAMessageError, notOpen as notOpenError } from './send-ticket.js';

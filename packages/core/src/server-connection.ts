@@ -10,7 +10,7 @@ import { EngineConnection } from './engine-connection.js';
  */
 export interface ServerConnectionOptions
   extends ConnectionLimits,
-    Pick<EngineConnectionOptions, 'maxMessageSize' | 'maxFragments' | 'maxControlBacklog' | 'outputStallTimeout' | 'autoPong' | 'closeTimeout' | 'clock' | 'fragmentSize' | 'allocate' | 'onClose'> {
+    Pick<EngineConnectionOptions, 'maxMessageSize' | 'maxFragments' | 'maxControlBacklog' | 'outputStallTimeout' | 'autoPong' | 'closeTimeout' | 'clock' | 'fragmentSize' | 'allocate' | 'onClose' | 'textAsBytes' | 'isUtf8'> {
   /** The request URL as the server sees it (e.g. `ws://host/path`), for `connection.url`. */
   readonly url: string;
   /** The selected subprotocol, or '' (AcceptedUpgrade.protocol). */
@@ -48,6 +48,8 @@ export function acceptServerConnection(channel: ByteChannel, options: ServerConn
     ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
     ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
     ...(options.onClose === undefined ? {} : { onClose: options.onClose }),
+    ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
+    ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),
   });
   connection.establish({
     protocol: options.protocol,

@@ -108,6 +108,9 @@ class SocketChannel implements ByteChannel {
 
   end(): void {
     this.flush();
+    // Ending a socket already ended or destroyed does nothing but make Node build an error (a
+    // stack trace) for a callback nobody passed: ~20 µs per closed connection in a handshake profile.
+    if (this.socket.writableEnded === true || this.socket.destroyed === true) return;
     this.socket.end();
   }
 

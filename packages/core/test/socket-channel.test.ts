@@ -62,6 +62,20 @@ describe('socketChannel()', () => {
     expect(socket.writableEnded).toBe(true);
   });
 
+  it.each(['writableEnded', 'destroyed'] as const)('end() leaves a socket already %s alone (Node would build an error object for nobody)', (flag) => {
+    const socket = new FakeSocket();
+    let ends = 0;
+    socket.end = () => {
+      ends++;
+      socket.writableEnded = true;
+    };
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    channel.bind(noop);
+    socket[flag] = true;
+    channel.end();
+    expect(ends).toBe(0);
+  });
+
   it('fails a write after end through its callback, without writing', async () => {
     const socket = new FakeSocket();
     const channel = socketChannel(socket as unknown as DuplexSocketLike);

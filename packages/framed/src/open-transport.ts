@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes, createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import {
@@ -74,6 +75,7 @@ export async function openWebSocket(
     url: target.url,
     random: nodeRandom,
     sha1: nodeSha1,
+    isUtf8,
     allocate: nodeAllocate,
     clock,
     connectTimeout,

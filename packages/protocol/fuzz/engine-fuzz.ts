@@ -256,6 +256,7 @@ function describe(e: EngineEvent): string {
   switch (e.type) {
     case 'text':
       return `text:${JSON.stringify(e.data)}`;
+    case 'utf8':
     case 'binary':
     case 'ping':
     case 'pong':

@@ -3,6 +3,7 @@ import type { ProtocolError } from './errors.js';
 import type { Extension } from './extension.js';
 import type { Role } from './frame.js';
 import type { Allocator } from './slab.js';
+import type { TextBytes, Utf8Validator } from './text-bytes.js';
 
 /** Where the connection is in its life (RFC 6455 §4–§7): open, Close sent and awaited, or over. */
 export type EngineState = 'open' | 'closing' | 'closed';
@@ -10,6 +11,8 @@ export type EngineState = 'open' | 'closing' | 'closed';
 /** Everything the engine reports, in the order it happened. */
 export type EngineEvent =
   | { readonly type: 'text'; readonly data: string }
+  /** A Text message kept as its validated UTF-8 bytes: only with the `textAsBytes` option. */
+  | { readonly type: 'utf8'; readonly data: TextBytes }
   | { readonly type: 'binary'; readonly data: Uint8Array }
   | { readonly type: 'ping'; readonly data: Uint8Array }
   | { readonly type: 'pong'; readonly data: Uint8Array }
@@ -82,6 +85,18 @@ export interface EngineOptions<Tag = unknown> {
    * know when the application had its turn; the layer above, which has one, opts in.
    */
   readonly deferViolations?: boolean;
+  /**
+   * Report Text messages as `utf8` events carrying their validated UTF-8 bytes ({@link TextBytes})
+   * instead of `text` events with strings: a relay that forwards what it receives skips the
+   * decode (and, sending the TextBytes back, the encode). Defaults to false: strings, as the
+   * WHATWG WebSocket gives, are what most applications want.
+   */
+  readonly textAsBytes?: boolean;
+  /**
+   * The UTF-8 validator for `textAsBytes` messages and for TextBytes sent. Defaults to the pure
+   * one (the protocol package runs everywhere); Node callers pass `node:buffer`'s `isUtf8`.
+   */
+  readonly isUtf8?: Utf8Validator;
   /** Receives every event, in order; called as a method of this options object. */
   readonly onEvent: (event: EngineEvent) => void;
   /**

@@ -12,6 +12,7 @@ import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { PreparedMessage } from './prepared-message.js';
 import { scanUtf8, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-scan.js';
+import { isUtf8, TextBytes } from './text-bytes.js';
 
 const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
 /**
@@ -87,6 +88,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
       maxFragments: positive(options.maxFragments, DEFAULT_MAX_FRAGMENTS, 'maxFragments'),
       maxMessageSize: this.maxMessageSize,
+      ...(options.textAsBytes === true ? { textAsBytes: true, isUtf8: options.isUtf8 ?? isUtf8 } : {}),
     });
     this.decoder = new FrameDecoder({
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
@@ -269,6 +271,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   private dataOpcode(data: string | Uint8Array): typeof Opcode.Text | typeof Opcode.Binary {
     if (typeof data === 'string') return Opcode.Text;
+    if (data instanceof TextBytes) return (this.options.isUtf8 ?? isUtf8)(data) ? Opcode.Text : notUtf8();
     if (data instanceof Uint8Array) return Opcode.Binary;
     throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
   }
@@ -360,6 +363,8 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     switch (message.kind) {
       case 'text':
         return this.emit({ type: 'text', data: message.text });
+      case 'utf8':
+        return this.emit({ type: 'utf8', data: message.payload });
       case 'binary':
         return this.emit({ type: 'binary', data: message.payload });
       case 'transformed':
@@ -397,7 +402,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     else {
       const text = this.assembler.decodeText(data);
       if (text instanceof ProtocolError) return this.fail(text);
-      this.emit({ type: 'text', data: text });
+      this.emit(typeof text === 'string' ? { type: 'text', data: text } : { type: 'utf8', data: text });
     }
     if (this.disposeWhenIdle && !this.inbox!.busy) this.disposeExtensions();
   }
@@ -466,4 +471,8 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   if (value === undefined) return fallback;
   if (!(value > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a positive number`);
   return value;
+}
+
+function notUtf8(): never {
+  throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a TextBytes message is not valid UTF-8');
 }

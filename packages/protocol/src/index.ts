@@ -19,6 +19,8 @@ export { encodeFrame, frameHeaderLength } from './frame-encoder.js';
 export type { FrameSpec } from './frame-encoder.js';
 export { prepareMessage } from './prepared-message.js';
 export type { PreparedMessage } from './prepared-message.js';
+export { TextBytes, isUtf8 } from './text-bytes.js';
+export type { Utf8Validator } from './text-bytes.js';
 export { DEFAULT_MAX_FRAGMENTS, MessageAssembler, concat } from './message-assembler.js';
 export type { RawMessage } from './message-assembler.js';
 

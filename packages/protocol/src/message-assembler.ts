@@ -3,10 +3,13 @@ import type { RsvBits } from './extension.js';
 import type { Frame } from './frame.js';
 import { Opcode } from './opcode.js';
 import { allocate, type Allocator } from './slab.js';
+import { isUtf8, type TextBytes, type Utf8Validator, viewAsText } from './text-bytes.js';
 
 /** A complete data message, before any extension has transformed it. */
 export type RawMessage =
   | { readonly kind: 'text'; readonly text: string; readonly rsv: RsvBits }
+  /** A Text message kept as its validated UTF-8 (the `textAsBytes` option). */
+  | { readonly kind: 'utf8'; readonly payload: TextBytes; readonly rsv: RsvBits }
   | { readonly kind: 'transformed'; readonly opcode: typeof Opcode.Text | typeof Opcode.Binary; readonly payload: Uint8Array; readonly rsv: RsvBits }
   | { readonly kind: 'binary'; readonly payload: Uint8Array; readonly rsv: RsvBits };
 
@@ -33,6 +36,10 @@ export interface MessageAssemblerOptions {
   readonly maxFragments?: number;
   /** The message limit the caller enforces: the join buffer never grows past it. Default unbounded. */
   readonly maxMessageSize?: number;
+  /** Deliver Text messages as their validated UTF-8 bytes ({@link TextBytes}) instead of strings. Default false: strings, as the WHATWG WebSocket. */
+  readonly textAsBytes?: boolean;
+  /** The UTF-8 validator of `textAsBytes` messages. Default the pure {@link isUtf8}; Node passes `node:buffer`'s (native). */
+  readonly isUtf8?: Utf8Validator;
 }
 
 interface Assembly {
@@ -72,9 +79,12 @@ export class MessageAssembler {
   private readonly large: Allocator | undefined;
   private readonly maxFragments: number;
   private readonly maxMessageSize: number;
+  /** The validator of text kept as bytes; null when text is decoded to strings. */
+  private readonly textValidator: Utf8Validator | null;
 
   constructor(options: MessageAssemblerOptions = {}) {
     this.large = options.allocate;
+    this.textValidator = options.textAsBytes === true ? (options.isUtf8 ?? isUtf8) : null;
     this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
     this.maxMessageSize = options.maxMessageSize ?? Number.POSITIVE_INFINITY;
   }
@@ -140,11 +150,13 @@ export class MessageAssembler {
     if (assembly.transformed) return { kind: 'transformed', opcode: assembly.opcode, payload, rsv: assembly.rsv };
     if (assembly.opcode === Opcode.Binary) return { kind: 'binary', payload, rsv: assembly.rsv };
     // Already validated fragment by fragment; the whole decode cannot fail now.
+    if (this.textValidator !== null) return { kind: 'utf8', payload: viewAsText(payload), rsv: assembly.rsv };
     return { kind: 'text', text: wholeDecoder.decode(payload), rsv: assembly.rsv };
   }
 
-  /** Decodes a whole text payload strictly (after an extension's transform). */
-  decodeText(payload: Uint8Array): string | ProtocolError {
+  /** Decodes a whole text payload strictly (after an extension's transform); with `textAsBytes`, validates it and keeps the bytes. */
+  decodeText(payload: Uint8Array): string | TextBytes | ProtocolError {
+    if (this.textValidator !== null) return this.textValidator(payload) ? viewAsText(payload) : invalidUtf8();
     try {
       return wholeDecoder.decode(payload);
     } catch {
@@ -169,7 +181,8 @@ export class MessageAssembler {
     if (transformed) return { kind: 'transformed', opcode, payload, rsv };
     if (opcode === Opcode.Binary) return { kind: 'binary', payload, rsv };
     const text = this.decodeText(payload);
-    return text instanceof ProtocolError ? text : { kind: 'text', text, rsv };
+    if (text instanceof ProtocolError) return text;
+    return typeof text === 'string' ? { kind: 'text', text, rsv } : { kind: 'utf8', payload: text, rsv };
   }
 }
 

@@ -1,5 +1,6 @@
 import { encodeFrame } from './frame-encoder.js';
 import { Opcode } from './opcode.js';
+import { TextBytes } from './text-bytes.js';
 
 /**
  * A whole data message framed once, to be written to many connections (a broadcast): text is
@@ -19,11 +20,11 @@ export interface PreparedMessage {
 const encoder = new TextEncoder();
 
 /**
- * Frames `data` once: a string as Text (its UTF-8), bytes as Binary. With `utf8: true`, bytes
+ * Frames `data` once: a string or a TextBytes as Text (its UTF-8), other bytes as Binary. With `utf8: true`, bytes
  * are the UTF-8 of a Text message (e.g. a text message received as bytes, relayed as it came).
  */
 export function prepareMessage(data: string | Uint8Array, options: { readonly utf8?: boolean } = {}): PreparedMessage {
-  const text = typeof data === 'string' || options.utf8 === true;
+  const text = typeof data === 'string' || options.utf8 === true || data instanceof TextBytes;
   const opcode = text ? Opcode.Text : Opcode.Binary;
   const payload = typeof data === 'string' ? encoder.encode(data) : data;
   return { opcode, payload, frame: encodeFrame({ opcode, payload }) };

@@ -1,4 +1,4 @@
-import type { Message } from '@wirekit/core';
+import { TextBytes, type Message } from '@wirekit/core';
 import type { BrokerEntry } from '@wirekit/server';
 
 /**
@@ -6,8 +6,8 @@ import type { BrokerEntry } from '@wirekit/server';
  * `e` the excluded member ids (JSON array), `p` the publisher's token.
  */
 export function entryFields(data: Message, except: readonly string[], token: string): Array<string | Buffer> {
-  const text = typeof data === 'string';
-  const bytes = text ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const text = typeof data === 'string' || data instanceof TextBytes;
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return ['d', bytes, 'x', text ? '1' : '0', 'e', except.length === 0 ? '[]' : JSON.stringify(except), 'p', token];
 }
 

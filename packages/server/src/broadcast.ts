@@ -1,4 +1,5 @@
-import { EngineConnection, toWireKitError, type Connection, type Message, type WireKitError } from '@wirekit/core';
+import { isUtf8 } from 'node:buffer';
+import { EngineConnection, TextBytes, toWireKitError, type Connection, type Message, type WireKitError } from '@wirekit/core';
 import { prepareMessage, type PreparedMessage } from '@wirekit/protocol';
 
 /** One connection a broadcast could not reach, and why. */
@@ -24,7 +25,8 @@ export interface BroadcastOptions {
 
 /**
  * Sends `message` to each of `targets` except those excluded, concurrently, and reports per
- * connection. The message is framed once (text encoded to UTF-8 once) and that frame written to
+ * connection. The message is framed once (text encoded to UTF-8 once; a TextBytes, as a relay
+ * received it with `textAsBytes`, not even that) and that frame written to
  * every WireKit connection that can take it as it is (see protocol's `prepareMessage`); any other
  * {@link Connection} gets a plain `send()`. The promise never rejects, so a broadcast nobody awaits cannot cause an unhandled
  * rejection; a caller that wants to know awaits it and reads `failed`.
@@ -39,9 +41,11 @@ export async function broadcast(targets: Iterable<Connection>, message: Message,
   for (const connection of targets) if (!excluded.has(connection)) recipients.push(connection);
   let prepared: PreparedMessage | null = null;
   const sends: Promise<WireKitError | null>[] = [];
+  // A TextBytes that is not UTF-8 is not framed: each send() refuses it, and `failed` says so.
+  const framable = typeof message === 'string' || (message instanceof Uint8Array && (!(message instanceof TextBytes) || isUtf8(message)));
   for (const connection of recipients) {
     // A connection whose send() was replaced (session resume escapes direct messages) gets that send().
-    if (connection instanceof EngineConnection && connection.send === EngineConnection.prototype.send && (typeof message === 'string' || message instanceof Uint8Array)) {
+    if (framable && connection instanceof EngineConnection && connection.send === EngineConnection.prototype.send) {
       prepared ??= prepareMessage(message);
       sends.push(sendReporting(connection, prepared));
     } else sends.push(sendReporting(connection, message));

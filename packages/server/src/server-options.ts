@@ -102,6 +102,13 @@ export interface WireKitServerOptions {
   readonly closeTimeout?: number;
   /** Answer pings automatically; defaults to true, as RFC 6455 §5.5.2 requires an answer. */
   readonly autoPong?: boolean;
+  /**
+   * Deliver the connections' Text messages as `TextBytes` (validated UTF-8, with `node:buffer`'s
+   * native validator) instead of strings, as core's ConnectOptions.textAsBytes: a relay that
+   * sends or broadcasts what it received pays neither a decode nor an encode. Defaults to false:
+   * strings are what most handlers want.
+   */
+  readonly textAsBytes?: boolean;
   /** Extensions the server accepts (e.g. permessage-deflate), in the order it applies them. */
   readonly extensions?: readonly ExtensionFactory[];
   /** Perfect-style routes; a request whose path matches one is handled by its WebSocketHandler. */

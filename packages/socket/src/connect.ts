@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomFillSync } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -47,7 +48,7 @@ async function open(target: URL, options: SocketConnectionOptions): Promise<Conn
   // A background connect (CFSocket's negative timeout): the handshake is written at once and
   // leaves when the connect completes; connectTimeout and the signal cover both, in core.
   await table.connect(fd, address, { timeout: -1 });
-  return openClientConnection(descriptorChannel(table, fd), { ...options, url: target.href, random, sha1 });
+  return openClientConnection(descriptorChannel(table, fd), { ...options, url: target.href, random, sha1, isUtf8 });
 }
 
 /**

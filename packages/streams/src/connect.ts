@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomFillSync } from 'node:crypto';
 import { checkConnectUrl, defineConnect, openClientConnection, type Connection, type ConnectionFactory, type ConnectOptions, type EngineConnection } from '@wirekit/core';
 import { StreamSocketSecurityLevel, type StreamPairOptions } from './stream-constants.js';
@@ -49,7 +50,7 @@ export function openStreamConnection(target: StreamTarget, options: ConnectOptio
   }
   const channel = streamChannel(inputStream, outputStream);
   // Options are checked before anything connects; the handshake request waits in the channel.
-  const opening = openClientConnection(channel, { ...options, url: target.url.href, random, sha1 });
+  const opening = openClientConnection(channel, { ...options, url: target.url.href, random, sha1, isUtf8 });
   inputStream.open();
   outputStream.open();
   return opening;

@@ -44,6 +44,7 @@ export function createConnect(init: BrowserConnectInit = {}): ConnectionFactory 
       closeTimeout: positive(options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT, 'closeTimeout'),
       ...(init.clock === undefined ? {} : { clock: init.clock }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
     });
     return connection.whenOpen();
   });

@@ -1,4 +1,4 @@
-import { MessageQueue, notAMessageError, notOpenError, peerCloseError, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { bytesOfText, MessageQueue, notAMessageError, TextBytes, textOfBytes, notOpenError, peerCloseError, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
 import { CloseCode, encodeClosePayload, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
 import { EventEmitter } from 'eventemitter3';
 
@@ -28,6 +28,8 @@ export interface WebSocketConnectionOptions {
   readonly closeTimeout: number;
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
+  /** Deliver Text messages as `TextBytes` (ConnectOptions.textAsBytes): encoded here, as the platform delivers strings. */
+  readonly textAsBytes?: boolean;
 }
 
 type PendingSend = { readonly end: number; readonly resolve: () => void; readonly reject: (error: WireKitError) => void };
@@ -137,9 +139,12 @@ export class WebSocketConnection implements Connection {
    */
   send(data: Message): Promise<void> {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) return quiet(Promise.reject(notAMessageError()));
+    // The platform sends Text only from a string: a TextBytes is decoded here (null: not UTF-8).
+    const text = data instanceof TextBytes ? textOfBytes(data) : undefined;
+    if (text === null) return quiet(Promise.reject(notAMessageError()));
     if (this.current !== 'open') return quiet(Promise.reject(notOpenError(this.current)));
     try {
-      this.socket.send(data);
+      this.socket.send(text ?? data);
     } catch (error) {
       return quiet(Promise.reject(new WireKitError('WK_ERR_TRANSPORT', 'the WebSocket refused the message', { cause: error })));
     }
@@ -218,7 +223,8 @@ export class WebSocketConnection implements Connection {
 
   private onMessage(data: unknown): void {
     if (this.current !== 'open' && this.current !== 'closing') return;
-    const message = toMessage(data);
+    const received = toMessage(data);
+    const message = typeof received === 'string' && this.options.textAsBytes === true ? bytesOfText(received) : received;
     if (message === null) return this.failWith(new WireKitError('WK_ERR_UNSUPPORTED', 'the WebSocket delivered a message that is neither text nor an ArrayBuffer', { domain: 'websocket' }), CloseCode.UnsupportedData);
     const size = typeof message === 'string' ? encoder.encode(message).length : message.length;
     if (size > this.options.maxMessageSize) {

@@ -19,7 +19,8 @@ const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 async function listen(): Promise<number> {
   if (kind === 'wirekit') {
-    const server = new WireKitServer({ host: '127.0.0.1', port: 0 });
+    // Text as bytes, as a ws user echoes the Buffer: an echo or relay need not decode and re-encode.
+    const server = new WireKitServer({ host: '127.0.0.1', port: 0, textAsBytes: true });
     server.on('connection', (connection) => {
       connection.on('message', (message) => {
         if (relay) void server.broadcast(message);
