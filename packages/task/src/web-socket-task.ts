@@ -149,14 +149,19 @@ export class URLSessionWebSocketTask {
    * Sends one whole message: `{ type: 'string' }` or a string as Text, `{ type: 'data' }` or a
    * Uint8Array as Binary. With a handler it is called once, with null or the error (Swift's
    * `send(_:completionHandler:)`); without one, a promise (Swift's `send(_:) async throws`).
-   * Fails with WK_ERR_NOT_OPEN after cancel() or completion.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for anything that is not a message.
+   * Fails with WK_ERR_NOT_OPEN after cancel() or completion, and WK_ERR_INVALID_ARGUMENT (domain
+   * usage) for anything that is not a message: never a synchronous throw.
    */
   send(message: URLSessionWebSocketTaskSendable): Promise<void>;
   send(message: URLSessionWebSocketTaskSendable, completionHandler: (error: WireKitError | null) => void): void;
   send(message: URLSessionWebSocketTaskSendable, completionHandler?: (error: WireKitError | null) => void): Promise<void> | void {
-    const data: Message = toWire(message);
-    const done = this.whenOpen((connection) => connection.send(data));
+    let done: Promise<void>;
+    try {
+      const data: Message = toWire(message);
+      done = this.whenOpen((connection) => connection.send(data));
+    } catch (error) {
+      done = quiet(Promise.reject(toWireKitError(error)));
+    }
     if (completionHandler === undefined) return done;
     done.then(() => completionHandler(null), (error: WireKitError) => completionHandler(error));
   }
