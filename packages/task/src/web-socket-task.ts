@@ -199,7 +199,9 @@ export class URLSessionWebSocketTask {
   /**
    * Closes with this code and reason (`cancel(with:reason:)`); with no code, or 0 (`.invalid`),
    * a Close without a status, as Swift's plain `cancel()`. Before the connection opens it aborts
-   * the connect and the task completes with WK_ERR_ABORTED. Later calls are ignored.
+   * the connect and the task completes with WK_ERR_ABORTED. Later calls are ignored. A valid
+   * code the platform refuses (a browser sends only 1000 and 3000–4999: its close() rejects
+   * WK_ERR_UNSUPPORTED, sending nothing) gives a Close without a status, so the task still ends.
    * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE for a code that may not be sent
    *   (1005, 1006, 1015…), WK_ERR_CLOSE_REASON_TOO_LONG over 123 bytes, WK_ERR_INVALID_ARGUMENT
    *   for a reason that is not UTF-8 or comes without a code.
@@ -216,7 +218,8 @@ export class URLSessionWebSocketTask {
       this.abort.abort();
       return;
     }
-    quiet(code === undefined ? connection.close() : connection.close(code, text));
+    const closing = code === undefined ? connection.close() : connection.close(code, text);
+    closing.catch(() => void (connection.state === 'open' && quiet(connection.close())));
     this.currentState = 'canceling';
   }
 
