@@ -1,11 +1,9 @@
 // Errors the NWError way: a stable code, a domain, the POSIX name (docs/migration.md).
 import { WireKitError } from '@wirekit/core';
 import { connect } from '@wirekit/framed';
-import { WireKitUsageError } from '@wirekit/protocol';
 
 /** As `switch error { case .posix(let code): … case .dns: … case .tls: … }` in Swift. */
 export function explain(error: unknown): string {
-  if (error instanceof WireKitUsageError) return `thrown at once, usage: ${error.code}`; // a bug in the caller
   if (!(error instanceof WireKitError)) return 'not a WireKit error';
   switch (error.domain) {
     case 'posix':
@@ -17,7 +15,7 @@ export function explain(error: unknown): string {
     case 'websocket':
       return `websocket: ${error.code} (close code ${error.closeCode ?? 'none'})`;
     case 'usage':
-      return `usage: ${error.code}`;
+      return `usage: ${error.code}`; // a bug in the caller
   }
 }
 
@@ -26,11 +24,8 @@ export async function errorDomains(url: string, refusedUrl: string): Promise<str
   await connect(refusedUrl).catch((error: unknown) => transcript.push(explain(error)));
 
   const connection = await connect(url);
-  try {
-    void connection.close(1005); // 1005 may only be reported, never sent (RFC 6455 §7.4)
-  } catch (error) {
-    transcript.push(explain(error));
-  }
+  // 1005 may only be reported, never sent (RFC 6455 §7.4): close() rejects, and the connection stays open.
+  await connection.close(1005).catch((error: unknown) => transcript.push(explain(error)));
   await connection.close(1000);
   await connection.send('too late').catch((error: unknown) => transcript.push(explain(error)));
   await connection.receive().catch((error: unknown) => transcript.push(explain(error)));

@@ -18,7 +18,7 @@ describe('migration samples (docs/migration.md)', () => {
   it('error-domains.ts sorts errors by domain as NWError does', async () => {
     expect(await errorDomains(server.url, refusedUrl)).toEqual([
       'posix ECONNREFUSED: WK_ERR_CONNECTION_REFUSED',
-      'thrown at once, usage: WK_ERR_INVALID_CLOSE_CODE',
+      'usage: WK_ERR_INVALID_CLOSE_CODE',
       'usage: WK_ERR_NOT_OPEN',
       'websocket: WK_ERR_CLOSED (close code 1000)',
     ]);

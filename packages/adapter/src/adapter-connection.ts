@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
-import { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, isUtf8, MessageQueue, notAMessageError, peerCloseError, TextBytes, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
+import { closeMisuse, DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK, isUtf8, MessageQueue, notAMessageError, peerCloseError, pingMisuse, TextBytes, toWireKitError, utf8Length, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionLimits, type ConnectionState, type Message } from '@wirekit/core';
 import { ABNORMAL_CLOSURE, closedError, notOpenError } from './adapter-errors.js';
-import { checkPingPayload, isMessage } from './validate.js';
+import { isMessage } from './validate.js';
 
 /** Attaches a no-op handler so that a promise nobody awaits cannot become an unhandled rejection; awaiters still see it reject. */
 export function quiet<T>(promise: Promise<T>): Promise<T> {
@@ -187,12 +187,12 @@ export abstract class AdapterConnection implements Connection {
    * Sends a ping; resolves with the round-trip time in ms when its pong arrives (a pong answers
    * the oldest ping with the same payload, RFC 6455 §5.5.3). Rejects WK_ERR_NOT_OPEN unless
    * open, WK_ERR_CLOSED when the connection ends first, WK_ERR_UNSUPPORTED where the library
-   * cannot ping (WHATWG).
-   *
-   * @throws {WireKitError} WK_ERR_CONTROL_PAYLOAD_TOO_LONG for a payload over 125 bytes.
+   * cannot ping (WHATWG); first, as every transport (core's check), WK_ERR_INVALID_ARGUMENT or
+   * WK_ERR_CONTROL_PAYLOAD_TOO_LONG (over 125 bytes) for a bad payload. Never throws.
    */
   ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
-    checkPingPayload(payload);
+    const misuse = pingMisuse(payload);
+    if (misuse !== null) return rejected(misuse);
     if (this.current !== 'open') return rejected(notOpenError(this.current));
     try {
       this.transmitPing(payload);
@@ -209,12 +209,19 @@ export abstract class AdapterConnection implements Connection {
    * complete the handshake within closeTimeout, WK_ERR_CLOSE_TIMEOUT is reported and the
    * connection ends with 1006.
    *
-   * @throws {WireKitError} WK_ERR_INVALID_CLOSE_CODE, WK_ERR_CLOSE_REASON_TOO_LONG (domain usage)
-   *   for a code or reason the library refuses.
+   * Rejects (never throws, whatever the state) WK_ERR_INVALID_CLOSE_CODE, WK_ERR_CLOSE_REASON_TOO_LONG
+   * (domain usage) for a code or reason no transport may send (core's check, so every transport
+   * says the same), and for a valid code the library refuses (browsers: only 1000 and 3000–4999).
    */
   close(code?: number, reason = ''): Promise<CloseInfo> {
+    const misuse = closeMisuse(code, reason);
+    if (misuse !== null) return rejected(misuse);
     if (this.current !== 'open' && this.current !== 'connecting') return this.closed;
-    this.startClose(code, reason);
+    try {
+      this.startClose(code, reason);
+    } catch (error) {
+      return rejected(toWireKitError(error));
+    }
     // The peer's answer to our Close is behind any input still held.
     this.releaseInput();
     this.setState('closing');

@@ -3,8 +3,6 @@ import { usageError } from './adapter-errors.js';
 
 /** RFC 7230 §3.2.6 token characters: what a subprotocol name may hold (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** RFC 6455 §5.5: a control frame carries at most 125 bytes. */
-export const MAX_CONTROL_PAYLOAD = 125;
 
 /** The ws: or wss: form of a URL (http: → ws:, https: → wss:), for WebSockets that accept only those. */
 export function webSocketHref(url: URL): string {
@@ -34,17 +32,6 @@ export function checkProtocols(protocols: readonly string[] | undefined): readon
 /** Whether `data` is something send() takes: a string (Text) or a Uint8Array (Binary). */
 export function isMessage(data: unknown): data is Message {
   return typeof data === 'string' || data instanceof Uint8Array;
-}
-
-/**
- * Checks a ping payload.
- *
- * @throws {WireKitError} WK_ERR_INVALID_ARGUMENT when it is not a Uint8Array;
- *   WK_ERR_CONTROL_PAYLOAD_TOO_LONG when it is over 125 bytes (RFC 6455 §5.5).
- */
-export function checkPingPayload(payload: unknown): asserts payload is Uint8Array {
-  if (!(payload instanceof Uint8Array)) throw usageError('WK_ERR_INVALID_ARGUMENT', 'ping() takes a Uint8Array payload');
-  if (payload.length > MAX_CONTROL_PAYLOAD) throw usageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `a ping payload carries at most ${MAX_CONTROL_PAYLOAD} bytes, got ${payload.length}`);
 }
 
 /**

@@ -49,7 +49,10 @@ const DEFAULT_CONNECT_TIMEOUT = 30_000;
  * or the mapped transport error.
  *
  * @throws {WireKitUsageError} WK_ERR_INVALID_URL, WK_ERR_INVALID_PROTOCOL, WK_ERR_INVALID_HEADER,
- *   WK_ERR_INVALID_ARGUMENT for invalid options (the channel is destroyed first).
+ *   WK_ERR_INVALID_ARGUMENT for invalid options (the channel is destroyed first). The one
+ *   Promise-returning function that throws, on purpose: it is a transport's building block, called
+ *   before the transport dials, so that a bad option stops the dial; every transport's `connect`
+ *   (core's `defineConnect`) turns that throw into a rejection, so an application never sees it.
  */
 export function openClientConnection(channel: ByteChannel, options: ClientConnectionOptions): Promise<EngineConnection> {
   let handshake: ClientHandshake | null = null;

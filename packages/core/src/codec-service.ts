@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { WireKitUsageError } from '@wirekit/protocol';
 import type { Connection, Message } from './connection.js';
+import { rejected } from './base-connection.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
 /** Turns values into messages and back. `decode` throws on data it cannot decode. */
@@ -65,16 +66,16 @@ export class CodecService<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Encodes and sends a value; resolves and rejects as the connection's send().
-   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT when the codec cannot encode the value.
+   * Encodes and sends a value; resolves and rejects as the connection's send(), and rejects
+   * (never throws) WK_ERR_INVALID_ARGUMENT (domain usage) when the codec cannot encode the value.
    */
   send(value: T): Promise<void> {
     let message: Message;
     try {
       message = this.codec.encode(value);
     } catch (error) {
-      if (error instanceof WireKitUsageError) throw error;
-      throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `the codec could not encode the value: ${String(error)}`);
+      const misuse = error instanceof WireKitUsageError ? error : new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `the codec could not encode the value: ${String(error)}`);
+      return rejected(toWireKitError(misuse));
     }
     return this.connection.send(message);
   }

@@ -1,9 +1,7 @@
 import {
   assertNever,
-  encodeClosePayload,
   Engine,
   ProtocolError,
-  TextBytes,
   WireKitUsageError,
   type EngineEvent,
   type PreparedMessage,
@@ -14,6 +12,7 @@ import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Message } from './connection.js';
 import { ConnectionPort, NO_EXTENSION_LIST, type PortTarget } from './connection-port.js';
+import { closeMisuse, pingMisuse } from './misuse.js';
 import { PingTracker } from './ping-tracker.js';
 import { TicketedConnection } from './ticketed-connection.js';
 import { DEFAULT_MAX_CONTROL_BACKLOG, DEFAULT_OUTPUT_STALL_TIMEOUT, OWN_OUTPUT_HIGH_WATER, type AcceptedHandshake, type EngineConnectionOptions, type PendingHandshake } from './engine-connection-options.js';
@@ -158,8 +157,8 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
    * handed to the OS. Rejects WK_ERR_NOT_OPEN (domain usage) unless open, WK_ERR_BUFFER_FULL
    * when it would take bufferedAmount past `maxBufferedAmount` (nothing is sent), and
    * WK_ERR_CLOSED if the connection closes first, WK_ERR_INVALID_ARGUMENT for data that is not
-   * a string or Uint8Array, or a TextBytes that is not UTF-8. A send nobody awaits never causes an unhandled rejection.
-   * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER while a sendPart() message is unfinished.
+   * a string or Uint8Array, or a TextBytes that is not UTF-8, WK_ERR_FRAGMENT_ORDER while a sendPart()
+   * message is unfinished; never throws. A send nobody awaits never causes an unhandled rejection.
    */
   send(data: Message): Promise<void> {
     return this.submit(data, SEND_WHOLE);
@@ -167,8 +166,8 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
 
   /**
    * Sends part of a message (fragmentation on request, as NWConnection's `isComplete: false`);
-   * the part with `isComplete` true ends it. Resolves and rejects as {@link send}.
-   * @throws {WireKitUsageError} WK_ERR_FRAGMENT_ORDER when a part's type differs from the first part's.
+   * the part with `isComplete` true ends it. Resolves and rejects as {@link send}, and
+   * WK_ERR_FRAGMENT_ORDER when a part's type differs from the first part's.
    */
   sendPart(data: Message, isComplete: boolean): Promise<void> {
     return this.submit(data, isComplete ? SEND_LAST_PART : SEND_PART);
@@ -176,11 +175,12 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
 
   /**
    * Sends a Ping; resolves with the round-trip time in ms (from the clock) when its pong
-   * arrives. Rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED if the connection closes first.
-   * @throws {WireKitUsageError} WK_ERR_CONTROL_PAYLOAD_TOO_LONG over 125 bytes (RFC 6455 §5.5).
+   * arrives. Rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED if the connection closes first,
+   * WK_ERR_CONTROL_PAYLOAD_TOO_LONG over 125 bytes (RFC 6455 §5.5); never throws.
    */
   ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
-    checkControlPayload(payload);
+    const misuse = pingMisuse(payload);
+    if (misuse !== null) return rejected(misuse);
     const engine = this.engine;
     if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
     const rtt = quiet((this.pings ??= new PingTracker()).add(payload, this.clock.now()));
@@ -206,11 +206,12 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
    * if it was paused (`receiveHighWaterMark`), so that the peer's Close is seen.
    * @param ending what receive(), ping() and sends still pending when the connection ends
    *   reject with, instead of WK_ERR_CLOSED (a server shutting down passes WK_ERR_SERVER_CLOSED).
-   * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE (1005, 1006, 1015, reserved codes),
-   *   WK_ERR_CLOSE_REASON_TOO_LONG (over 123 bytes), whatever the state.
+   * Rejects (never throws, whatever the state) WK_ERR_INVALID_CLOSE_CODE (1005, 1006, 1015,
+   * reserved codes), WK_ERR_CLOSE_REASON_TOO_LONG (over 123 bytes); nothing is sent then.
    */
   close(code?: number, reason?: string, ending?: WireKitError): Promise<CloseInfo> {
-    encodeClosePayload(code, reason);
+    const misuse = closeMisuse(code, reason);
+    if (misuse !== null) return rejected(misuse);
     if (ending !== undefined && this.state !== 'closed') this.ending ??= ending;
     if (this.state === 'connecting') this.terminate();
     else if (this.engine?.heldViolation != null) this.engine.failHeld();
@@ -257,7 +258,6 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
       else engine.sendPart(data, how === SEND_LAST_PART, ticket);
     } catch (error) {
       this.settleTicket(ticket, error);
-      if (!(data instanceof TextBytes)) throw error; // A TextBytes that is not UTF-8: refused by the promise, as a non-message.
     }
     return done;
   }
@@ -278,7 +278,6 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
       engine.sendPrepared(message, ticket);
     } catch (error) {
       this.settleTicket(ticket, error);
-      throw error;
     }
     return done;
   }

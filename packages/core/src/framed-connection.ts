@@ -1,4 +1,4 @@
-import { encodeClosePayload } from '@wirekit/protocol';
+import { closeMisuse, pingMisuse } from './misuse.js';
 import { notAMessage, notOpen } from './send-ticket.js';
 import { BaseConnection, quiet, rejected, type ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
@@ -76,13 +76,15 @@ class FramedConnection extends BaseConnection {
     );
   }
 
-  ping(): Promise<number> {
-    return rejected(new WireKitError('WK_ERR_UNSUPPORTED', 'a framed TCP stream has no ping; use an application-level heartbeat'));
+  ping(payload?: Uint8Array): Promise<number> {
+    // The arguments are checked first, as on a WebSocket, so that swapping transports changes nothing.
+    return rejected(pingMisuse(payload) ?? new WireKitError('WK_ERR_UNSUPPORTED', 'a framed TCP stream has no ping; use an application-level heartbeat'));
   }
 
   close(code?: number, reason?: string): Promise<CloseInfo> {
     // Validated as a WebSocket close would be, so that swapping transports changes nothing.
-    encodeClosePayload(code, reason);
+    const misuse = closeMisuse(code, reason);
+    if (misuse !== null) return rejected(misuse);
     if (this.state === 'open') {
       this.info = { code: code ?? 1000, reason: reason ?? '', wasClean: true };
       this.setState('closing');

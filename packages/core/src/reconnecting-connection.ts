@@ -1,9 +1,10 @@
 import { EventEmitter } from 'eventemitter3';
-import { encodeClosePayload, WireKitUsageError } from '@wirekit/protocol';
+import { WireKitUsageError } from '@wirekit/protocol';
 import { quiet, rejected } from './base-connection.js';
 import { systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Connection, ConnectionFactory, ConnectionState, Message } from './connection.js';
 import { keepAlive } from './keep-alive.js';
+import { closeMisuse, pingMisuse } from './misuse.js';
 import { MessageQueue } from './message-queue.js';
 import type { ReconnectGiveUp, ReconnectingConnectionEvents } from './reconnect-events.js';
 import { ReconnectOutbox } from './reconnect-outbox.js';
@@ -123,8 +124,10 @@ export class ReconnectingConnection implements Connection {
     return this.#queue.iterator();
   }
 
-  /** Pings over the open link; rejects WK_ERR_NOT_OPEN while disconnected. */
+  /** Pings over the open link; rejects WK_ERR_NOT_OPEN while disconnected, and a bad payload as every Connection. */
   ping(payload?: Uint8Array): Promise<number> {
+    const misuse = pingMisuse(payload);
+    if (misuse !== null) return rejected(misuse);
     if (this.#phase === 'open' && this.#link !== null) return this.#link.ping(payload);
     return rejected(notOpen(this.#state));
   }
@@ -133,10 +136,11 @@ export class ReconnectingConnection implements Connection {
    * Stops for good: closes the open link with `code`/`reason` and resolves with how it closed;
    * while disconnected, abandons the attempt or the wait and resolves with 1006 (no closing
    * handshake took place). Held messages are rejected with WK_ERR_CLOSED.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE, WK_ERR_CLOSE_REASON_TOO_LONG, as every Connection.
+   * Rejects (never throws) WK_ERR_INVALID_CLOSE_CODE, WK_ERR_CLOSE_REASON_TOO_LONG, as every Connection.
    */
   close(code?: number, reason?: string): Promise<CloseInfo> {
-    encodeClosePayload(code, reason);
+    const misuse = closeMisuse(code, reason);
+    if (misuse !== null) return rejected(misuse);
     if (this.#stopped) return this.#closed;
     this.#stopped = true;
     switch (this.#phase) {

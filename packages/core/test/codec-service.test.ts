@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodecService, jsonCodec, WireKitUsageError, type Codec, type WireKitError } from '../src/index.js';
+import { CodecService, jsonCodec, WireKitError, type Codec } from '../src/index.js';
 import { connectPair, next } from './support/pair.js';
 
 interface Chat {
@@ -52,12 +52,12 @@ describe('CodecService', () => {
     expect(await server.receive()).toBe('SHOUT');
   });
 
-  it('throws WK_ERR_INVALID_ARGUMENT for a value JSON cannot encode', async () => {
+  it('rejects (never throws) WK_ERR_INVALID_ARGUMENT for a value JSON cannot encode', async () => {
     const { client } = await connectPair();
     const service = new CodecService<unknown>(client);
-    expect(() => service.send(undefined)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
-    expect(() => service.send(10n)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
-    expect(() => service.send(undefined)).toThrow(WireKitUsageError); // re-exported by core, no protocol import needed
+    await expect(service.send(undefined)).rejects.toMatchObject({ name: 'WireKitError', code: 'WK_ERR_INVALID_ARGUMENT', domain: 'usage' });
+    await expect(service.send(10n)).rejects.toMatchObject({ code: 'WK_ERR_INVALID_ARGUMENT' });
+    await expect(service.send(undefined)).rejects.toBeInstanceOf(WireKitError);
     expect(jsonCodec.decode('[1]')).toEqual([1]);
   });
 });

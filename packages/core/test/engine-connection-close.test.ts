@@ -16,10 +16,42 @@ describe('EngineConnection close()', () => {
     [1005, '', 'WK_ERR_INVALID_CLOSE_CODE'],
     [999, '', 'WK_ERR_INVALID_CLOSE_CODE'],
     [1000, 'x'.repeat(124), 'WK_ERR_CLOSE_REASON_TOO_LONG'],
-  ])('throws synchronously for close(%i, …) with %s', async (code, reason, expected) => {
+    [undefined, 'why', 'WK_ERR_INVALID_ARGUMENT'],
+  ])('rejects (never throws) close(%s, …) with %s, staying open', async (code, reason, expected) => {
     const { client } = await connectPair();
-    expect(() => client.close(code, reason)).toThrow(expect.objectContaining({ name: 'WireKitUsageError', code: expected }));
+    const closing = client.close(code, reason);
+    await expect(closing).rejects.toBeInstanceOf(WireKitError);
+    await expect(closing).rejects.toMatchObject({ name: 'WireKitError', code: expected, domain: 'usage', closeCode: null });
     expect(client.state).toBe('open');
+  });
+
+  it('rejects a bad close code whatever the state (closing, closed)', async () => {
+    const { client } = await connectPair();
+    const closing = client.close();
+    await expect(client.close(1005)).rejects.toMatchObject({ code: 'WK_ERR_INVALID_CLOSE_CODE' });
+    await closing;
+    await expect(client.close(1005)).rejects.toMatchObject({ code: 'WK_ERR_INVALID_CLOSE_CODE' });
+  });
+
+  it('leaves no unhandled rejection when nobody awaits a misused close(), ping() or send() (where the old code threw)', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const { client } = await connectPair();
+      void client.close(1005);
+      void client.close(1000, 'x'.repeat(124));
+      void client.ping(new Uint8Array(126));
+      void client.sendPart('a', false);
+      void client.send('not while a part is open');
+      // Unhandled rejections are reported after the microtask queue drains: two macrotasks suffice.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+      expect(client.state).toBe('open');
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 
   it('ends the transport on the server right after the closing handshake (RFC 6455 §7.1.1)', async () => {

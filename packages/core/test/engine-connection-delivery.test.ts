@@ -1,6 +1,7 @@
 import { concat, encodeFrame, Opcode } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { acceptServerConnection, EngineConnection, memoryChannelPair, WireKitError, type ByteChannel, type Message } from '../src/index.js';
+import { wrapChannel } from '@wirekit/test-support';
 import { connectPair, random, tick, URL } from './support/pair.js';
 
 const text = new TextEncoder();
@@ -15,13 +16,7 @@ function serverFrames(...messages: string[]): Uint8Array {
 function counting(channel: ByteChannel): { channel: ByteChannel; pauses: () => number; resumes: () => number } {
   let pauses = 0;
   let resumes = 0;
-  const wrapped: ByteChannel = {
-    write: (chunks, done) => channel.write(chunks, done),
-    get bufferedAmount() {
-      return channel.bufferedAmount;
-    },
-    end: () => channel.end(),
-    destroy: (error) => channel.destroy(error),
+  const wrapped = wrapChannel(channel, {
     pause: () => {
       pauses++;
       channel.pause();
@@ -30,8 +25,7 @@ function counting(channel: ByteChannel): { channel: ByteChannel; pauses: () => n
       resumes++;
       channel.resume();
     },
-    bind: (handlers) => channel.bind(handlers),
-  };
+  });
   return { channel: wrapped, pauses: () => pauses, resumes: () => resumes };
 }
 

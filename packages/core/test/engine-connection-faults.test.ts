@@ -1,7 +1,7 @@
 import { concat, Engine, encodeFrame, Opcode, type EngineEvent } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { acceptServerConnection, memoryChannelPair, openClientConnection, type ByteChannel, type ByteChannelHandlers, type EngineConnection, type Message, type WireKitError } from '../src/index.js';
-import { FakeClock } from '@wirekit/test-support';
+import { FakeClock, wrapChannel } from '@wirekit/test-support';
 import { connectPair, random, serveOnce, sha1, tick, URL } from './support/pair.js';
 
 const text = new TextEncoder();
@@ -106,13 +106,7 @@ describe('EngineConnection, a valid message followed by a violation (deliver bef
     // The 101 and the frame's first byte arrive as one read (one segment); the rest is kept while paused.
     let first: Uint8Array | null = null;
     let reads = 0;
-    const channel: ByteChannel = {
-      write: (chunks, done) => inner.write(chunks, done),
-      get bufferedAmount() {
-        return inner.bufferedAmount;
-      },
-      end: () => inner.end(),
-      destroy: (error) => inner.destroy(error),
+    const channel: ByteChannel = wrapChannel(inner, {
       pause: () => void (paused = true),
       resume: () => {
         paused = false;
@@ -133,7 +127,7 @@ describe('EngineConnection, a valid message followed by a violation (deliver bef
           drain: () => given.drain(),
         });
       },
-    };
+    });
     const hello = textFrame('hello');
     const served = serveOnce(serverChannel, { after: [hello.slice(0, 1), hello.slice(1), VIOLATIONS[0].bytes.slice()] });
     const client = await openClientConnection(channel, { url: URL, random, sha1 });

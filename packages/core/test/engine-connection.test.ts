@@ -123,7 +123,7 @@ describe('EngineConnection', () => {
     it('sends a message in parts with sendPart()', async () => {
       const { client, server } = await connectPair();
       await client.sendPart('hel', false);
-      expect(() => client.send('x')).toThrow(expect.objectContaining({ code: 'WK_ERR_FRAGMENT_ORDER' }));
+      await expect(client.send('x')).rejects.toMatchObject({ name: 'WireKitError', code: 'WK_ERR_FRAGMENT_ORDER', domain: 'usage' });
       await client.sendPart('lo', true);
       expect(await server.receive()).toBe('hello');
     });
@@ -226,9 +226,9 @@ describe('EngineConnection', () => {
       await expect(rtt).rejects.toMatchObject({ code: 'WK_ERR_CLOSED' });
     });
 
-    it('throws WK_ERR_CONTROL_PAYLOAD_TOO_LONG for a payload over 125 bytes (RFC 6455 §5.5)', async () => {
+    it('rejects (ping, never throws) and throws (pong, returns nothing) WK_ERR_CONTROL_PAYLOAD_TOO_LONG for a payload over 125 bytes (RFC 6455 §5.5)', async () => {
       const { client } = await connectPair();
-      expect(() => client.ping(new Uint8Array(126))).toThrow(expect.objectContaining({ code: 'WK_ERR_CONTROL_PAYLOAD_TOO_LONG' }));
+      await expect(client.ping(new Uint8Array(126))).rejects.toMatchObject({ name: 'WireKitError', code: 'WK_ERR_CONTROL_PAYLOAD_TOO_LONG', domain: 'usage' });
       expect(() => client.pong(new Uint8Array(126))).toThrow(expect.objectContaining({ code: 'WK_ERR_CONTROL_PAYLOAD_TOO_LONG' }));
     });
 

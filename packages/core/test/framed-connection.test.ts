@@ -87,9 +87,10 @@ describe('framedConnection()', () => {
     expect(await closed).toEqual({ code: 1006, reason: '', wasClean: false });
   });
 
-  it('throws WK_ERR_INVALID_CLOSE_CODE for close(1005), as a WebSocket would', () => {
+  it('rejects (never throws) WK_ERR_INVALID_CLOSE_CODE for close(1005), and a bad ping payload, as a WebSocket would', async () => {
     const { client } = pair(() => new LineFramer());
-    expect(() => client.close(1005)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_CLOSE_CODE' }));
+    await expect(client.close(1005)).rejects.toMatchObject({ code: 'WK_ERR_INVALID_CLOSE_CODE', domain: 'usage' });
+    await expect(client.ping(new Uint8Array(126))).rejects.toMatchObject({ code: 'WK_ERR_CONTROL_PAYLOAD_TOO_LONG' });
   });
 
   it('asks a framer once for what follows a chunk, so one that completes a message on every empty push cannot loop', async () => {

@@ -66,9 +66,9 @@ describe('ReconnectingConnection life', () => {
       expect(clock.pending).toBe(0);
     });
 
-    it.each([[1005], [1006], [999]])('throws WK_ERR_INVALID_CLOSE_CODE for %i, as every Connection', async (code) => {
+    it.each([[1005], [1006], [999]])('rejects (never throws) WK_ERR_INVALID_CLOSE_CODE for %i, as every Connection', async (code) => {
       const { connection } = await openConnection();
-      expect(() => connection.close(code)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_CLOSE_CODE' }));
+      await expect(connection.close(code)).rejects.toMatchObject({ name: 'WireKitError', code: 'WK_ERR_INVALID_CLOSE_CODE', domain: 'usage' });
       expect(connection.state).toBe('open');
     });
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { acceptServerConnection, systemClock, toWireKitError, WireKitError, type Clock, type Connection } from '@wirekit/core';
+import { acceptServerConnection, neverThrows, systemClock, toWireKitError, WireKitError, type Clock, type Connection } from '@wirekit/core';
 import { acceptUpgrade, ServerHandshake, type UpgradeRequest } from '@wirekit/protocol';
 import { descriptorChannel } from './descriptor-channel.js';
 import { quiet } from './socket-error.js';
@@ -30,9 +30,13 @@ const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).d
  * owns the descriptor from then on. Rejects WK_ERR_CONNECT_TIMEOUT after `handshakeTimeout`,
  * WK_ERR_CONNECTION_RESET when the client goes away first; the descriptor is closed on failure.
  *
- * @throws {WireKitError} EBADF for a descriptor that is not open.
+ * Rejects (never throws) EBADF for a descriptor that is not open.
  */
 export function acceptWebSocket(table: SocketTable, fd: number, options: AcceptWebSocketOptions = {}): Promise<Connection> {
+  return neverThrows(() => acceptOn(table, fd, options));
+}
+
+function acceptOn(table: SocketTable, fd: number, options: AcceptWebSocketOptions): Promise<Connection> {
   table.poll(fd);
   const channel = descriptorChannel(table, fd);
   const handshake = new ServerHandshake();

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { systemClock, type Clock, type WireKitError } from '@wirekit/core';
+import { neverThrows, systemClock, type Clock, type WireKitError } from '@wirekit/core';
 import { WireKitUsageError } from '@wirekit/protocol';
 import { AF_INET, AF_INET6, IPPROTO_TCP, SHUT_RD, SHUT_RDWR, SHUT_WR, SO_BROADCAST, SO_KEEPALIVE, SO_TYPE, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, TCP_NODELAY, type ShutdownHow } from './constants.js';
 import { DatagramSocket } from './datagram-socket.js';
@@ -92,20 +92,20 @@ export class SocketTable {
     entry.close();
   }
 
-  /** bind(2). A stream's address is taken when it listens or connects (Node binds then). @throws {WireKitError} EBADF, EINVAL, EAFNOSUPPORT; rejects EADDRINUSE for a datagram socket. */
+  /** bind(2). A stream's address is taken when it listens or connects (Node binds then). Rejects (never throws) EBADF, EINVAL, EAFNOSUPPORT, and EADDRINUSE for a datagram socket. */
   bind(fd: number, address: SocketAddressInput): Promise<void> {
-    const entry = this.entry(fd);
-    const decoded = addressFor(entry.family, address);
-    if (entry instanceof StreamSocket) {
+    return neverThrows(() => {
+      const entry = this.entry(fd);
+      const decoded = addressFor(entry.family, address);
+      if (!(entry instanceof StreamSocket)) return (entry as DatagramSocket).bind(decoded);
       entry.bind(decoded);
       return Promise.resolve();
-    }
-    return quiet((entry as DatagramSocket).bind(decoded));
+    });
   }
 
-  /** listen(2): resolves once the socket accepts connections. @throws {WireKitError} EBADF, EOPNOTSUPP, EINVAL; rejects EADDRINUSE (WK_ERR_TRANSPORT). */
+  /** listen(2): resolves once the socket accepts connections. Rejects (never throws) EBADF, EOPNOTSUPP, EINVAL, EADDRINUSE (WK_ERR_TRANSPORT). */
   listen(fd: number, backlog = 128): Promise<void> {
-    return quiet(this.stream(fd, 'listen').listen(positiveInteger(backlog, 128, 'backlog')));
+    return neverThrows(() => this.stream(fd, 'listen').listen(positiveInteger(backlog, 128, 'backlog')));
   }
 
   /** accept(2), non-blocking: a new descriptor and the peer's address, or EAGAIN. @throws {WireKitError} EBADF, EOPNOTSUPP, EINVAL (not listening), EMFILE (the connection stays queued). */
@@ -123,12 +123,14 @@ export class SocketTable {
 
   /**
    * connect(2) / CFSocketConnectToAddress: resolves with `success`, `error` (with errno:
-   * ECONNREFUSED…) or `timeout`; never rejects for a network failure.
-   * @throws {WireKitError} EBADF, EOPNOTSUPP (datagram), EISCONN, EINVAL, EAFNOSUPPORT.
+   * ECONNREFUSED…) or `timeout`; never rejects for a network failure. Misuse rejects (never
+   * throws): EBADF, EOPNOTSUPP (datagram), EISCONN, EINVAL, EAFNOSUPPORT.
    */
   connect(fd: number, address: SocketAddressInput, options: SocketConnectOptions = {}): Promise<ConnectResult> {
-    const entry = this.stream(fd, 'connect');
-    return entry.connect(addressFor(entry.family, address), options.timeout);
+    return neverThrows(() => {
+      const entry = this.stream(fd, 'connect');
+      return entry.connect(addressFor(entry.family, address), options.timeout);
+    });
   }
 
   /** recv(2), non-blocking: bytes, EOF, or EAGAIN. @throws {WireKitError} EBADF, ENOTCONN, or the pending error (ECONNRESET…), once. */
@@ -182,10 +184,12 @@ export class SocketTable {
     entry.shutdown(how);
   }
 
-  /** sendto(2): one datagram; an unbound socket is bound to the wildcard address first. Rejects EACCES for a broadcast address without SO_BROADCAST. @throws {WireKitError} EBADF, EOPNOTSUPP on a stream, EAFNOSUPPORT. */
+  /** sendto(2): one datagram; an unbound socket is bound to the wildcard address first. Rejects EACCES for a broadcast address without SO_BROADCAST, and (never throws) EBADF, EOPNOTSUPP on a stream, EAFNOSUPPORT. */
   sendTo(fd: number, data: Uint8Array, address: SocketAddressInput): Promise<number> {
-    const entry = this.datagram(fd);
-    return quiet(entry.sendTo(data, addressFor(entry.family, address)));
+    return neverThrows(() => {
+      const entry = this.datagram(fd);
+      return entry.sendTo(data, addressFor(entry.family, address));
+    });
   }
 
   /** recvfrom(2), non-blocking: the next datagram (cut to maxLength, `truncated` set), or EAGAIN. @throws {WireKitError} EBADF, EOPNOTSUPP on a stream. */

@@ -68,4 +68,10 @@ describe('acceptWebSocket() — a WebSocket server on accepted descriptors', () 
     table.close(client);
     await expect(accepting).rejects.toMatchObject({ code: 'WK_ERR_CONNECTION_RESET' });
   });
+
+  it('rejects (never throws) EBADF for a descriptor that is not open', async () => {
+    let accepting: Promise<unknown> | undefined;
+    expect(() => (accepting = acceptWebSocket(table, 99))).not.toThrow();
+    await expect(accepting).rejects.toMatchObject({ name: 'WireKitError', errno: 'EBADF' });
+  });
 });

@@ -50,6 +50,21 @@ describe('SocketTable', () => {
       expect(call).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT', domain: 'posix', errno: 'EBADF' }));
     });
 
+    it.each([
+      ['bind', () => table.bind(42, new Uint8Array(16))],
+      ['listen', () => table.listen(42)],
+      ['connect', () => table.connect(42, new Uint8Array(16))],
+      ['sendTo', () => table.sendTo(42, new Uint8Array(1), new Uint8Array(16))],
+      ['acceptAsync', () => table.acceptAsync(42)],
+      ['recvAsync', () => table.recvAsync(42, 10)],
+      ['recvFromAsync', () => table.recvFromAsync(42, 10)],
+      ['sendAsync', () => table.sendAsync(42, new Uint8Array(1))],
+    ])('%s() returns a promise, so on a descriptor that is not open it rejects EBADF (never throws)', async (_call, call) => {
+      let promise: Promise<unknown> | undefined;
+      expect(() => (promise = call())).not.toThrow();
+      await expect(promise).rejects.toMatchObject({ name: 'WireKitError', domain: 'posix', errno: 'EBADF' });
+    });
+
     it('a closed descriptor is not open any more', () => {
       const fd = table.socket(AF_INET, SOCK_STREAM);
       table.close(fd);

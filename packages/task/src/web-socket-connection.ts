@@ -1,5 +1,5 @@
-import { bytesOfText, MessageQueue, notAMessageError, TextBytes, textOfBytes, notOpenError, peerCloseError, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
-import { CloseCode, encodeClosePayload, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
+import { bytesOfText, closeMisuse, MessageQueue, notAMessageError, pingMisuse, TextBytes, textOfBytes, notOpenError, peerCloseError, systemClock, WireKitError, type Clock, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionState, type Message } from '@wirekit/core';
+import { CloseCode } from '@wirekit/protocol';
 import { EventEmitter } from 'eventemitter3';
 
 /** The part of a WHATWG `WebSocket` this package uses; a browser's, undici's, Deno's, Bun's or `ws`'s fits. */
@@ -134,8 +134,8 @@ export class WebSocketConnection implements Connection {
 
   /**
    * Sends a string as Text, bytes as Binary; resolves when the bytes left the browser's
-   * buffer. Rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED if the connection fails first.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for data that is not a string or Uint8Array.
+   * buffer. Rejects WK_ERR_NOT_OPEN unless open, WK_ERR_CLOSED if the connection fails first,
+   * WK_ERR_INVALID_ARGUMENT for data that is not a string or Uint8Array; never throws.
    */
   send(data: Message): Promise<void> {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) return quiet(Promise.reject(notAMessageError()));
@@ -165,13 +165,12 @@ export class WebSocketConnection implements Connection {
 
   /**
    * Rejects WK_ERR_UNSUPPORTED: a WHATWG WebSocket cannot send a Ping (the browser may ping by
-   * itself); WK_ERR_NOT_OPEN unless open.
-   * @throws {WireKitUsageError} WK_ERR_CONTROL_PAYLOAD_TOO_LONG over 125 bytes.
+   * itself); WK_ERR_NOT_OPEN unless open; first, as every transport, WK_ERR_INVALID_ARGUMENT or
+   * WK_ERR_CONTROL_PAYLOAD_TOO_LONG (over 125 bytes) for a bad payload. Never throws.
    */
   ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
-    if (!(payload instanceof Uint8Array)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a ping payload is a Uint8Array');
-    // RFC 6455 §5.5: control frames carry at most 125 bytes.
-    if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', `ping payload of ${payload.length} bytes; at most 125`);
+    const misuse = pingMisuse(payload);
+    if (misuse !== null) return quiet(Promise.reject(misuse));
     if (this.current !== 'open') return quiet(Promise.reject(notOpenError(this.current)));
     return quiet(Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', 'a browser WebSocket cannot send a Ping; use an application-level heartbeat', { domain: 'usage' })));
   }
@@ -180,17 +179,18 @@ export class WebSocketConnection implements Connection {
    * Starts the closing handshake; resolves with how the connection closed. While connecting
    * it aborts (1006). If the close event does not come within `closeTimeout`, WK_ERR_CLOSE_TIMEOUT
    * is reported and the connection is reported closed with 1006.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE, WK_ERR_CLOSE_REASON_TOO_LONG.
-   * @throws {WireKitError} WK_ERR_UNSUPPORTED for a valid code the platform refuses (browsers send only 1000 and 3000–4999).
+   * Rejects (never throws) WK_ERR_INVALID_CLOSE_CODE, WK_ERR_CLOSE_REASON_TOO_LONG as every transport,
+   * and WK_ERR_UNSUPPORTED for a valid code the platform refuses (browsers send only 1000 and 3000–4999).
    */
   close(code?: number, reason?: string): Promise<CloseInfo> {
-    encodeClosePayload(code, reason);
+    const misuse = closeMisuse(code, reason);
+    if (misuse !== null) return quiet(Promise.reject(misuse));
     if (this.current === 'connecting') this.terminate();
     else if (this.current === 'open') {
       try {
         this.socket.close(code, reason);
       } catch (error) {
-        throw new WireKitError('WK_ERR_UNSUPPORTED', `this WebSocket cannot send close code ${String(code)} (browsers send only 1000 and 3000–4999)`, { domain: 'usage', cause: error });
+        return quiet(Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', `this WebSocket cannot send close code ${String(code)} (browsers send only 1000 and 3000–4999)`, { domain: 'usage', cause: error })));
       }
       this.setState('closing');
       this.armCloseTimer();

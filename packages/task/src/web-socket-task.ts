@@ -149,14 +149,19 @@ export class URLSessionWebSocketTask {
    * Sends one whole message: `{ type: 'string' }` or a string as Text, `{ type: 'data' }` or a
    * Uint8Array as Binary. With a handler it is called once, with null or the error (Swift's
    * `send(_:completionHandler:)`); without one, a promise (Swift's `send(_:) async throws`).
-   * Fails with WK_ERR_NOT_OPEN after cancel() or completion.
-   * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for anything that is not a message.
+   * Fails with WK_ERR_NOT_OPEN after cancel() or completion, and WK_ERR_INVALID_ARGUMENT (domain
+   * usage) for anything that is not a message: never a synchronous throw.
    */
   send(message: URLSessionWebSocketTaskSendable): Promise<void>;
   send(message: URLSessionWebSocketTaskSendable, completionHandler: (error: WireKitError | null) => void): void;
   send(message: URLSessionWebSocketTaskSendable, completionHandler?: (error: WireKitError | null) => void): Promise<void> | void {
-    const data: Message = toWire(message);
-    const done = this.whenOpen((connection) => connection.send(data));
+    let done: Promise<void>;
+    try {
+      const data: Message = toWire(message);
+      done = this.whenOpen((connection) => connection.send(data));
+    } catch (error) {
+      done = quiet(Promise.reject(toWireKitError(error)));
+    }
     if (completionHandler === undefined) return done;
     done.then(() => completionHandler(null), (error: WireKitError) => completionHandler(error));
   }
@@ -194,7 +199,9 @@ export class URLSessionWebSocketTask {
   /**
    * Closes with this code and reason (`cancel(with:reason:)`); with no code, or 0 (`.invalid`),
    * a Close without a status, as Swift's plain `cancel()`. Before the connection opens it aborts
-   * the connect and the task completes with WK_ERR_ABORTED. Later calls are ignored.
+   * the connect and the task completes with WK_ERR_ABORTED. Later calls are ignored. A valid
+   * code the platform refuses (a browser sends only 1000 and 3000–4999: its close() rejects
+   * WK_ERR_UNSUPPORTED, sending nothing) gives a Close without a status, so the task still ends.
    * @throws {WireKitUsageError} WK_ERR_INVALID_CLOSE_CODE for a code that may not be sent
    *   (1005, 1006, 1015…), WK_ERR_CLOSE_REASON_TOO_LONG over 123 bytes, WK_ERR_INVALID_ARGUMENT
    *   for a reason that is not UTF-8 or comes without a code.
@@ -211,7 +218,8 @@ export class URLSessionWebSocketTask {
       this.abort.abort();
       return;
     }
-    quiet(code === undefined ? connection.close() : connection.close(code, text));
+    const closing = code === undefined ? connection.close() : connection.close(code, text);
+    closing.catch(() => void (connection.state === 'open' && quiet(connection.close())));
     this.currentState = 'canceling';
   }
 

@@ -88,9 +88,11 @@ describe('URLSessionWebSocketTask', () => {
       expect(result).toEqual({ kind: 'success', value: { type: 'string', string: 'back' } });
     });
 
-    it.each([[{ type: 'data', data: 'x' }], [{ type: 'text', string: 'x' }], [42], [null]])('throws WK_ERR_INVALID_ARGUMENT for %j', async (message) => {
+    it.each([[{ type: 'data', data: 'x' }], [{ type: 'text', string: 'x' }], [42], [null]])('rejects (never throws) WK_ERR_INVALID_ARGUMENT for %j, and calls a handler with it', async (message) => {
       const { task } = await openTask();
-      expect(() => task.send(message as never)).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+      await expect(task.send(message as never)).rejects.toMatchObject({ name: 'WireKitError', code: 'WK_ERR_INVALID_ARGUMENT', domain: 'usage' });
+      const handled = await new Promise<WireKitError | null>((resolve) => task.send(message as never, resolve));
+      expect(handled).toMatchObject({ code: 'WK_ERR_INVALID_ARGUMENT' });
     });
 
     it('fails a receive() with WK_ERR_MESSAGE_TOO_LARGE over maximumMessageSize, and closes with 1009', async () => {

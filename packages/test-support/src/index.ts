@@ -7,3 +7,5 @@ export { httpsServer, selfSigned } from './tls-material.js';
 export type { TlsMaterial } from './tls-material.js';
 export { wsServer } from './ws-server.js';
 export type { WsServer, WsServerOptions } from './ws-server.js';
+export { wrapChannel } from './wrap-channel.js';
+export type { ChannelMethod } from './wrap-channel.js';

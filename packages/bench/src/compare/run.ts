@@ -8,6 +8,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { stopAfterPlan } from '../plan-only.js';
+import { TRANSPORTS } from './clients.js';
 import { runComparison, WORKLOADS } from './orchestrator.js';
 import { renderOverheadTable } from './overhead.js';
 import { renderChart } from './chart.js';
@@ -24,6 +26,10 @@ const repetitions = Number(option('--reps') ?? (quick ? 1 : 3));
 const only = option('--only')?.split(',');
 const workloads = option('--workloads')?.split(',') as WorkloadName[] | undefined;
 for (const workload of workloads ?? []) if (!WORKLOADS.includes(workload)) throw new Error(`unknown workload ${workload}; known: ${WORKLOADS.join(', ')}`);
+const names = TRANSPORTS.map((entry) => entry.name);
+for (const name of only ?? []) if (!names.includes(name)) throw new Error(`unknown transport ${name}; known: ${names.join(', ')}`);
+if (!(Number.isInteger(repetitions) && repetitions > 0)) throw new Error(`--reps must be a positive integer, got ${String(option('--reps'))}`);
+stopAfterPlan('compare', { quick, repetitions, transports: only ?? names, workloads: workloads ?? WORKLOADS, writeDocs: args.includes('--write-docs') });
 
 const started = Date.now();
 const bar = (done: number, total: number, label: string): void => {

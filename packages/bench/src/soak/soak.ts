@@ -2,6 +2,7 @@
 // Holds thousands of connections to a WireKit server and then to a ws server, exchanging
 // messages, and prints connections held, messages, errors and memory per connection per side.
 import { parseArgs } from 'node:util';
+import { stopAfterPlan } from '../plan-only.js';
 import { runSoak } from './run-soak.js';
 import { SOAK_DEFAULTS, type SoakOptions, type SoakTarget } from './soak-protocol.js';
 import { soakTable } from './soak-report.js';
@@ -36,6 +37,7 @@ const options: Partial<SoakOptions> = {
   wirekit: values.source === true ? 'source' : 'compiled',
 };
 
+stopAfterPlan('soak', { ...options, json: values.json === true });
 const report = await runSoak(options);
 console.log(values.json === true ? JSON.stringify(report, null, 2) : soakTable(report));
 if (report.results.some((result) => result.errors > 0)) process.exitCode = 1;

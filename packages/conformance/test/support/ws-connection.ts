@@ -3,8 +3,7 @@
  * independent WebSocket implementation while the WireKit transports are being written.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { defineConnect, notAMessageError, notOpenError, peerCloseError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
-import { isValidWireCloseCode, MAX_CLOSE_REASON_BYTES, MAX_CONTROL_PAYLOAD, WireKitUsageError } from '@wirekit/protocol';
+import { closeMisuse, defineConnect, notAMessageError, pingMisuse, notOpenError, peerCloseError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
 import { adapterError, closedError } from './ws-errors.js';
 
@@ -85,7 +84,8 @@ class WsConnection implements Connection {
   }
 
   ping(payload: Uint8Array = new Uint8Array(0)): Promise<number> {
-    if (payload.length > MAX_CONTROL_PAYLOAD) throw new WireKitUsageError('WK_ERR_CONTROL_PAYLOAD_TOO_LONG', 'ping payload over 125 bytes');
+    const misuse = pingMisuse(payload);
+    if (misuse !== null) return handled(Promise.reject(misuse));
     if (this.current !== 'open') return handled(Promise.reject(notOpenError(this.current)));
     return handled(new Promise((resolve, reject) => {
       this.pings.push({ start: performance.now(), resolve, reject });
@@ -94,8 +94,8 @@ class WsConnection implements Connection {
   }
 
   close(code?: number, reason = ''): Promise<CloseInfo> {
-    if (code !== undefined && !isValidWireCloseCode(code)) throw new WireKitUsageError('WK_ERR_INVALID_CLOSE_CODE', `close code ${code} cannot be sent`);
-    if (Buffer.byteLength(reason) > MAX_CLOSE_REASON_BYTES) throw new WireKitUsageError('WK_ERR_CLOSE_REASON_TOO_LONG', 'close reason over 123 bytes');
+    const misuse = closeMisuse(code, reason);
+    if (misuse !== null) return handled(Promise.reject(misuse));
     if (this.current === 'open') {
       this.setState('closing');
       this.closeStartedAt = performance.now();

@@ -5,7 +5,7 @@
  * What the WHATWG API cannot do (ping, headers, a receive limit, abort, close codes under 3000,
  * failure details) is rejected with WK_ERR_UNSUPPORTED or listed as skipped with its reason.
  */
-import { defineConnect, notAMessageError, notOpenError, peerCloseError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
+import { closeMisuse, defineConnect, notAMessageError, pingMisuse, notOpenError, peerCloseError, WireKitError, type CloseInfo, type Connection, type ConnectionEvents, type ConnectionFactory, type ConnectionState, type ConnectOptions, type Message } from '@wirekit/core';
 
 /** The parts of a WHATWG WebSocket used here. */
 interface NativeSocket {
@@ -86,12 +86,16 @@ class NativeConnection implements Connection {
     return handled(new Promise((resolve, reject) => this.pulls.push((result) => (result.done === true ? reject(closedError(this.info?.code ?? 1006)) : resolve(result.value)))));
   }
 
-  ping(): Promise<number> {
+  ping(payload?: Uint8Array): Promise<number> {
+    const misuse = pingMisuse(payload);
+    if (misuse !== null) return handled(Promise.reject(misuse));
     if (this.current !== 'open') return handled(Promise.reject(notOpenError(this.current)));
     return handled(Promise.reject(new WireKitError('WK_ERR_UNSUPPORTED', 'a WHATWG WebSocket cannot send pings', { domain: 'usage' })));
   }
 
   close(code?: number, reason = ''): Promise<CloseInfo> {
+    const misuse = closeMisuse(code, reason);
+    if (misuse !== null) return handled(Promise.reject(misuse));
     if (this.current === 'open') {
       this.setState('closing');
       // Browsers read close(undefined, '') as code 0 and throw: pass only what was given.
