@@ -1,6 +1,6 @@
 // Runs one attack against one victim in its own child process and collects what both sides saw.
 import { connect } from 'node:net';
-import { STALL_VICTIM, type Attack, type AttackSeen } from './attacks.js';
+import type { Attack, AttackSeen } from './attacks.js';
 import { switchingProtocols } from './raw-frames.js';
 import { closeHostile, listenHostile, RawPeer, readHead } from './raw-peer.js';
 import type { VictimClose, VictimConfig } from './victim.js';
@@ -43,10 +43,10 @@ export async function runAttack(kind: VictimKind, attack: Attack): Promise<Attac
   let hostile: Awaited<ReturnType<typeof listenHostile>> | null = null;
   try {
     let peer: RawPeer;
-    // Only a WireKit server takes outputStallTimeout (a client's ConnectOptions do not carry it yet).
-    const stalls = attack.stalls !== undefined && kind.side === 'server' && kind.impl === 'wirekit';
+    // A WireKit victim (server or client, default options) ends a `stalls` attack itself: flood until it does.
+    const stalls = attack.stalls !== undefined && kind.impl === 'wirekit';
     if (kind.side === 'server') {
-      const server = await VictimProcess.start({ kind: kind.impl === 'ws' ? 'ws-server' : 'wirekit-server', ...(deflate ? { deflatePath: packageEntry('permessage-deflate') } : {}), ...(stalls ? STALL_VICTIM : {}) });
+      const server = await VictimProcess.start({ kind: kind.impl === 'ws' ? 'ws-server' : 'wirekit-server', ...(deflate ? { deflatePath: packageEntry('permessage-deflate') } : {}) });
       victim = server;
       peer = await RawPeer.dial(server.port, { deflate });
     } else {
