@@ -1,14 +1,13 @@
 import { ClientHandshake, WireKitUsageError, type Allocator, type ClientHandshakeResult, type Utf8Validator } from '@wirekit/protocol';
-import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import { systemClock, type Clock } from './clock.js';
-import type { ConnectOptions } from './connection.js';
 import type { HandshakeOutcome } from './engine-connection-options.js';
 import { EngineConnection } from './engine-connection.js';
+import { engineLimits, type EngineConnectOptions } from './engine-limits.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
 
 /** Options of {@link openClientConnection}: the common connect options plus what core cannot choose for the platform. */
-export interface ClientConnectionOptions extends ConnectOptions, ConnectionLimits {
+export interface ClientConnectionOptions extends EngineConnectOptions {
   /** The server's ws:, wss:, http: or https: URL. */
   readonly url: string;
   /** Cryptographically random bytes (handshake nonce, masking keys); e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))`. */
@@ -78,15 +77,13 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
       url: options.url,
       random: options.random,
       clock,
-      ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
+      ...engineLimits(options),
       ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
       ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
       ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
       ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),
-      ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
-      ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
       ...(pending === null ? {} : { handshake: { receive: (chunk: Uint8Array) => outcome(pending.receive(chunk)) } }),
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import type { ConnectionLimits } from './base-connection.js';
 import type { Clock } from './clock.js';
 import type { CloseInfo } from './connection.js';
 import type { EngineConnection } from './engine-connection.js';
+import type { EngineLimits } from './engine-limits.js';
 import type { WireKitError } from './wirekit-error.js';
 
 /**
@@ -13,9 +14,10 @@ import type { WireKitError } from './wirekit-error.js';
  */
 export const OWN_OUTPUT_HIGH_WATER = 16 * 1024;
 /**
- * Default `maxControlBacklog`: 1 MiB. Reading pauses long before (see OWN_OUTPUT_HIGH_WATER) and the
- * engine answers at most 17 pings per chunk read, so over a socket this is never reached; it
- * bounds a channel that keeps delivering while paused, where pausing alone would not.
+ * Default `maxControlBacklog`: 1 MiB. Reading pauses long before (see OWN_OUTPUT_HIGH_WATER); the
+ * most one 64 KiB read can add is its pings' pongs (196 KiB for a client answering 2-byte pings),
+ * so over a socket this is not reached; it bounds a channel that keeps delivering while paused,
+ * or reads far larger than 64 KiB, where pausing alone would not.
  */
 export const DEFAULT_MAX_CONTROL_BACKLOG = 1024 * 1024;
 /**
@@ -45,31 +47,12 @@ export interface PendingHandshake {
   receive(chunk: Uint8Array): HandshakeOutcome | null;
 }
 
-/** Options of an {@link EngineConnection}, with its memory limits ({@link ConnectionLimits}). */
-export interface EngineConnectionOptions extends ConnectionLimits {
+/** Options of an {@link EngineConnection}, with its limits ({@link EngineLimits}). */
+export interface EngineConnectionOptions extends EngineLimits {
   readonly role: Role;
   readonly url: string;
   /** Masking keys; required for clients (RFC 6455 §5.3). */
   readonly random?: (length: number) => Uint8Array;
-  /** Largest message received; defaults to the engine's 100 MiB (ws's maxPayload). */
-  readonly maxMessageSize?: number;
-  /** Most frames one received message may have; defaults to the engine's 65,536 (Autobahn 9.3.1/9.4.1 send that many; ws's 16,384 fails them). Past it: 1008, WK_ERR_TOO_MANY_FRAGMENTS. */
-  readonly maxFragments?: number;
-  /**
-   * Bytes of frames the engine wrote on its own (pongs, Close) not yet handed to the OS past
-   * which the connection fails with 1008 (WK_ERR_OUTPUT_BACKLOG). Defaults to 1 MiB: reading
-   * pauses at 16 KiB of them already, so only a channel that keeps delivering while paused gets
-   * here, and pausing alone would not bound it.
-   */
-  readonly maxControlBacklog?: number;
-  /**
-   * ms reading may stay paused because the frames the engine wrote on its own (pongs, Close) do
-   * not drain, before the connection fails with 1008 (WK_ERR_OUTPUT_BACKLOG) and its transport is
-   * ended after `closeTimeout` (our Close cannot reach a peer that does not read). Defaults to
-   * 30 000 ({@link DEFAULT_OUTPUT_STALL_TIMEOUT}): a peer that reads nothing of our answers for
-   * that long is not a slow reader but a non-reader, e.g. one that floods pings and never reads.
-   */
-  readonly outputStallTimeout?: number;
   /** Answer pings automatically. Defaults to true because RFC 6455 §5.5.2 requires the answer. */
   readonly autoPong?: boolean;
   /**

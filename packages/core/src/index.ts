@@ -35,6 +35,8 @@ export { utf8Length } from './utf8.js';
 export type { ConnectionLimits } from './base-connection.js';
 export { EngineConnection } from './engine-connection.js';
 export type { AcceptedHandshake, EngineConnectionOptions, HandshakeOutcome, PendingHandshake } from './engine-connection-options.js';
+export { engineLimits } from './engine-limits.js';
+export type { EngineConnectOptions, EngineLimits } from './engine-limits.js';
 export { openClientConnection } from './client-connection.js';
 export type { ClientConnectionOptions } from './client-connection.js';
 export { acceptServerConnection } from './server-connection.js';

@@ -1,16 +1,14 @@
 import type { Extension } from '@wirekit/protocol';
-import type { ConnectionLimits } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
 import type { EngineConnectionOptions } from './engine-connection-options.js';
 import { EngineConnection } from './engine-connection.js';
+import { engineLimits, type EngineLimits } from './engine-limits.js';
 
 /**
  * Options of {@link acceptServerConnection}: what `acceptUpgrade` negotiated, and the connection's
  * limits and engine settings, as documented on {@link EngineConnectionOptions}.
  */
-export interface ServerConnectionOptions
-  extends ConnectionLimits,
-    Pick<EngineConnectionOptions, 'maxMessageSize' | 'maxFragments' | 'maxControlBacklog' | 'outputStallTimeout' | 'autoPong' | 'closeTimeout' | 'clock' | 'fragmentSize' | 'allocate' | 'onClose' | 'textAsBytes' | 'isUtf8'> {
+export interface ServerConnectionOptions extends EngineLimits, Pick<EngineConnectionOptions, 'autoPong' | 'closeTimeout' | 'clock' | 'fragmentSize' | 'allocate' | 'onClose' | 'textAsBytes' | 'isUtf8'> {
   /** The request URL as the server sees it (e.g. `ws://host/path`), for `connection.url`. */
   readonly url: string;
   /** The selected subprotocol, or '' (AcceptedUpgrade.protocol). */
@@ -36,17 +34,12 @@ export function acceptServerConnection(channel: ByteChannel, options: ServerConn
   const connection = new EngineConnection(channel, {
     role: 'server',
     url: options.url,
-    ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
-    ...(options.maxFragments === undefined ? {} : { maxFragments: options.maxFragments }),
-    ...(options.maxControlBacklog === undefined ? {} : { maxControlBacklog: options.maxControlBacklog }),
-    ...(options.outputStallTimeout === undefined ? {} : { outputStallTimeout: options.outputStallTimeout }),
+    ...engineLimits(options),
     ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
     ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
     ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
-    ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
-    ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
     ...(options.onClose === undefined ? {} : { onClose: options.onClose }),
     ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
     ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),

@@ -113,6 +113,22 @@ describe('openClientConnection()', () => {
     await peer.closed;
   });
 
+  it('takes every engine limit the server takes (one shared EngineLimits shape): maxFragments reaches the engine', async () => {
+    const [clientChannel, serverChannel] = memoryChannelPair();
+    rawPeer(serverChannel);
+    const client = await openClientConnection(clientChannel, { url: URL, random, skipHandshake: true, maxFragments: 3 });
+    const frames = [Opcode.Binary, Opcode.Continuation, Opcode.Continuation, Opcode.Continuation].flatMap((opcode) => encodeFrame({ opcode, payload: Uint8Array.of(1), fin: false, mask: null }));
+    serverChannel.write(frames, () => undefined);
+    const closed = await client.closed;
+    expect(closed.code).toBe(1008);
+    expect(client.error).toMatchObject({ code: 'WK_ERR_TOO_MANY_FRAGMENTS' });
+  });
+
+  it.each(['maxFragments', 'maxControlBacklog', 'outputStallTimeout'] as const)('refuses %s 0 as the server does (WK_ERR_INVALID_ARGUMENT)', (name) => {
+    const [clientChannel] = memoryChannelPair();
+    expect(() => openClientConnection(clientChannel, { url: URL, random, skipHandshake: true, [name]: 0 })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
+  });
+
   it('starts the engine at once with skipHandshake', async () => {
     const [clientChannel, serverChannel] = memoryChannelPair();
     const received: Uint8Array[] = [];

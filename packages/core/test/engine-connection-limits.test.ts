@@ -119,6 +119,23 @@ describe('EngineConnection, output the engine writes on its own', () => {
     expect(channel.destroyed).toBe(true);
   });
 
+  it('pauses at the first 64 KiB read of empty pings from a peer that never reads, and fails it with 1008 after outputStallTimeout, memory flat', () => {
+    const channel = new StalledChannel();
+    const clock = new FakeClock();
+    const connection = server(channel, { clock });
+    const errors: WireKitError[] = [];
+    connection.on('error', (error) => errors.push(error));
+    const ping = fromClient(Opcode.Ping, new Uint8Array(0));
+    const read = new Uint8Array(Math.floor(65_536 / ping.length) * ping.length);
+    for (let at = 0; at < read.length; at += ping.length) read.set(ping, at);
+    channel.handlers.data(read);
+    // Every ping answered (2-byte pongs): 21 KiB of them, past the 16 KiB mark at the first read.
+    expect(connection.bufferedAmount).toBe((read.length / ping.length) * 2);
+    expect(channel.paused).toBe(true);
+    clock.advance(30_000);
+    expect(errors[0]).toMatchObject({ code: 'WK_ERR_OUTPUT_BACKLOG', closeCode: 1008 });
+  });
+
   it('does not fail a slow reader: output that drains before outputStallTimeout resets the wait', () => {
     const channel = new StalledChannel();
     const clock = new FakeClock();

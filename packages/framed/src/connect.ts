@@ -1,4 +1,4 @@
-import { defineConnect, type ConnectionFactory, type ConnectOptions } from '@wirekit/core';
+import { defineConnect, type Connection, type EngineConnectOptions } from '@wirekit/core';
 import { dialTarget, NWEndpoint } from './nw-endpoint.js';
 import { openWebSocket } from './open-transport.js';
 
@@ -6,7 +6,8 @@ import { openWebSocket } from './open-transport.js';
  * WireKit's common factory on this transport: a WebSocket `Connection` (core's EngineConnection)
  * over `node:net`, or `node:tls` for wss:, honouring every `ConnectOptions` field (protocols,
  * headers, origin, connectTimeout over connect + TLS + handshake, tls with `verifyPeer` pinning,
- * signal, maxMessageSize, autoPong, extensions). Failures reject with a WireKitError:
+ * signal, autoPong, extensions) and every limit of core's EngineLimits (maxMessageSize,
+ * maxFragments, maxControlBacklog, outputStallTimeout, receiveHighWaterMark, maxBufferedAmount). Failures reject with a WireKitError:
  * WK_ERR_CONNECTION_REFUSED (posix), WK_ERR_DNS (dns), WK_ERR_TLS (tls), WK_ERR_CONNECT_TIMEOUT,
  * WK_ERR_ABORTED, WK_ERR_HANDSHAKE_*; a bad URL or option rejects too (WK_ERR_INVALID_URL,
  * domain usage, from core's one URL check): it never throws.
@@ -16,7 +17,7 @@ import { openWebSocket } from './open-transport.js';
  * const connection = await connect('wss://example.com/chat', { protocols: ['chat.v1'] });
  * ```
  */
-export const connect: ConnectionFactory = defineConnect((url: URL, options: ConnectOptions) => {
+export const connect: (url: string | URL, options?: EngineConnectOptions) => Promise<Connection> = defineConnect((url: URL, options: EngineConnectOptions) => {
   const secure = url.protocol === 'wss:' || url.protocol === 'https:';
   return openWebSocket(dialTarget(NWEndpoint.url(url), secure), secure, options).then((opened) => opened.connection);
 });

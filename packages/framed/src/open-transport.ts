@@ -9,6 +9,7 @@ import {
   type Clock,
   type Connection,
   type ConnectOptions,
+  type EngineConnectOptions,
   type EngineConnection,
   type MessageFramer,
 } from '@wirekit/core';
@@ -59,7 +60,7 @@ function dialOptions(target: DialTarget, options: ConnectOptions, settings: Sock
 export async function openWebSocket(
   target: DialTarget,
   secure: boolean,
-  options: ConnectOptions & { readonly skipHandshake?: boolean },
+  options: EngineConnectOptions & { readonly skipHandshake?: boolean },
   settings: SocketSettings = {},
 ): Promise<OpenedTransport & { kind: 'websocket' }> {
   const clock = settings.clock ?? systemClock;

@@ -15,12 +15,6 @@ import { scanUtf8, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-sca
 import { isUtf8, TextBytes } from './text-bytes.js';
 
 const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
-/**
- * Pings of one received chunk answered one by one; past it only the last ping of the chunk is
- * answered (RFC 6455 §5.5.3 allows answering only the most recent), so a chunk full of pings
- * costs at most this many pongs plus one, whatever its size.
- */
-const PONGS_PER_CHUNK = 16;
 const NO_EXTENSIONS: readonly Extension[] = [];
 const encoder = new TextEncoder();
 
@@ -46,10 +40,6 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   /** Inbound events waiting behind an asynchronous extension decode, in order; created by the first such decode. */
   private inbox: InboundQueue | null = null;
   private failed = false;
-  /** Pings answered during the current receive() call. */
-  private pongsThisChunk = 0;
-  /** The last ping of this receive() call past {@link PONGS_PER_CHUNK}, answered when the call ends. */
-  private latePong: Uint8Array | null = null;
   /** The extensions are disposed once the decodes queued before a clean close are done. */
   private disposeWhenIdle = false;
   /**
@@ -127,11 +117,9 @@ export class Engine<Tag = unknown> implements OutboundOwner {
    */
   receive(chunk: Uint8Array): void {
     if (this.currentState === 'closed' || this.held !== null) return;
-    this.pongsThisChunk = 0;
     this.decoder.push(chunk);
     this.delivered = false;
     this.readFrames();
-    if (this.latePong !== null) this.answerLatePing();
   }
 
   /**
@@ -164,12 +152,6 @@ export class Engine<Tag = unknown> implements OutboundOwner {
       if (frame instanceof ProtocolError) return this.violation(frame);
       this.handleFrame(frame);
     }
-  }
-
-  private answerLatePing(): void {
-    const payload = this.latePong!;
-    this.latePong = null;
-    if (!this.outbound.closeSent && this.currentState !== 'closed') this.outbound.control(Opcode.Pong, payload, undefined);
   }
 
   /** Fails the connection with the held violation (see `deferViolations`); nothing when none is held. */
@@ -312,14 +294,11 @@ export class Engine<Tag = unknown> implements OutboundOwner {
   private handleControl(frame: Frame): void {
     if (frame.opcode === Opcode.Ping) {
       this.emit({ type: 'ping', data: frame.payload });
-      // §5.5.2: answer with a Pong carrying the same data; not once our Close is sent.
-      if (this.options.autoPong === false || this.outbound.closeSent) return;
-      if (this.pongsThisChunk < PONGS_PER_CHUNK) {
-        this.pongsThisChunk++;
-        this.outbound.control(Opcode.Pong, frame.payload, undefined);
-      } else {
-        this.latePong = frame.payload;
-      }
+      // §5.5.2: answer with a Pong carrying the same data; not once our Close is sent. Every
+      // ping, none coalesced (§5.5.3 would allow it): so a peer that pings and never reads fills
+      // its buffers within a few MB and the layer above's output rules end it (1008), and a
+      // ping() of a peer is never left without its pong.
+      if (this.options.autoPong !== false && !this.outbound.closeSent) this.outbound.control(Opcode.Pong, frame.payload, undefined);
       return;
     }
     if (frame.opcode === Opcode.Pong) return this.emit({ type: 'pong', data: frame.payload });
@@ -328,7 +307,6 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.assembler.reset();
     const initiator = this.outbound.closeSent ? 'local' : 'remote';
     if (!this.outbound.closeSent) {
-      if (this.latePong !== null) this.answerLatePing();
       // §5.5.1: answer a Close with a Close, echoing the status code.
       this.outbound.closeInOrder(status.code === 1005 ? new Uint8Array(0) : encodeClosePayload(status.code), undefined);
     }
@@ -452,7 +430,6 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.currentState = 'closed';
     this.outbound.stop();
     this.assembler.reset();
-    this.latePong = null;
     if (this.inbox === null || this.inbox.idle) this.disposeExtensions();
     // A clean close: the messages received before the peer's Close are still decoded and
     // delivered, then the close event; the extensions are disposed after the last of them.

@@ -84,13 +84,22 @@ describe('Engine limits on what a peer sends', () => {
   });
 
   describe('automatic pongs', () => {
-    it('answers at most 16 pings of one chunk one by one, then only the last (RFC 6455 §5.5.3)', () => {
+    it('answers every ping of one chunk, in order (RFC 6455 §5.5.2: no coalescing, so a ping() of ours is never left without its pong)', () => {
       const { engine, events, writes } = recorded('server');
       const pings = Array.from({ length: 100 }, (_, i) => ({ opcode: Opcode.Ping, payload: Uint8Array.of(i), fin: true }));
       engine.receive(clientBytes(pings));
       expect(events.filter((e) => e.type === 'ping')).toHaveLength(100);
       const pongs = framesWritten(writes, 'server').filter((f) => f.opcode === Opcode.Pong);
-      expect(pongs.map((p) => p.payload[0])).toEqual([...Array.from({ length: 16 }, (_, i) => i), 99]);
+      expect(pongs.map((p) => p.payload[0])).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    });
+
+    it('answers a chunk full of empty pings with as many pongs, so a peer that never reads fills its buffers (and the output stall rule ends it)', () => {
+      const { engine, writes } = recorded('server');
+      const empty = new Uint8Array(0);
+      // 64 KiB of 6-byte masked empty pings, as one read delivers them.
+      engine.receive(clientBytes(Array.from({ length: 10_922 }, () => ({ opcode: Opcode.Ping, payload: empty, fin: true }))));
+      const pongs = framesWritten(writes, 'server').filter((f) => f.opcode === Opcode.Pong);
+      expect(pongs).toHaveLength(10_922);
     });
 
     it('answers every ping of separate chunks', () => {
@@ -99,13 +108,13 @@ describe('Engine limits on what a peer sends', () => {
       expect(framesWritten(writes, 'server').filter((f) => f.opcode === Opcode.Pong)).toHaveLength(40);
     });
 
-    it('answers the last ping before echoing a Close that follows it in the same chunk', () => {
+    it('answers every ping before echoing a Close that follows them in the same chunk', () => {
       const { engine, writes } = recorded('server');
       const pings = Array.from({ length: 20 }, (_, i) => ({ opcode: Opcode.Ping, payload: Uint8Array.of(i), fin: true }));
       engine.receive(clientBytes([...pings, { opcode: Opcode.Close, payload: Uint8Array.of(0x03, 0xe8), fin: true }]));
       const sent = framesWritten(writes, 'server');
-      expect(sent.map((f) => f.opcode).slice(-2)).toEqual([Opcode.Pong, Opcode.Close]);
-      expect(sent.at(-2)!.payload[0]).toBe(19);
+      expect(sent.map((f) => f.opcode)).toEqual([...Array.from({ length: 20 }, () => Opcode.Pong), Opcode.Close]);
+      expect(sent.slice(0, 20).map((f) => f.payload[0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
     });
   });
 

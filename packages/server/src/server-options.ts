@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { Clock, EngineConnection, WireKitError } from '@wirekit/core';
+import type { Clock, EngineConnection, EngineLimits, WireKitError } from '@wirekit/core';
 import type { ExtensionFactory, HeaderInput, UpgradeRequest } from '@wirekit/protocol';
 import type { Broker } from './broker.js';
 import type { Routes } from './routes.js';
@@ -29,7 +29,8 @@ export interface VerifyClientRefusal {
 export type VerifyClientResult = true | VerifyClientRefusal;
 
 /** Options of {@link WireKitServer}. Every limit has a default, and each default says why. */
-export interface WireKitServerOptions {
+export interface WireKitServerOptions extends EngineLimits {
+  // maxMessageSize, maxFragments, maxControlBacklog, outputStallTimeout: per connection, as core's EngineLimits documents them.
   /**
    * Port for {@link WireKitServer.listen}. Defaults to 0 (an ephemeral port, reported by
    * `listen()`), because a fixed default port collides as soon as two servers run on one machine.
@@ -64,16 +65,6 @@ export interface WireKitServerOptions {
    * The handshake timeout covers the time it takes.
    */
   readonly verifyClient?: (info: VerifyClientInfo) => VerifyClientResult | Promise<VerifyClientResult>;
-  /** Largest message a client may send. Defaults to the engine's (100 MiB, ws's maxPayload), so a limit is defined once. */
-  readonly maxMessageSize?: number;
-  /** Most frames one message of a client may have. Defaults to the engine's (65,536; ws's 16,384 fails Autobahn 9.3.1/9.4.1); past it: 1008. */
-  readonly maxFragments?: number;
-  /**
-   * Per connection: ms reading may stay paused because the client does not read our pongs and
-   * Close, before it is failed with 1008 (WK_ERR_OUTPUT_BACKLOG). Defaults to core's (30 s): a
-   * client that reads nothing of our answers for that long is not slow, it does not read.
-   */
-  readonly outputStallTimeout?: number;
   /**
    * Per connection: the largest `bufferedAmount`; a send past it rejects with WK_ERR_BUFFER_FULL
    * (broadcast lists that connection as failed). Defaults to core's (100 MiB), defined once; with

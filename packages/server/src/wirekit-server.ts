@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
   acceptServerConnection,
+  engineLimits,
   systemClock,
   toWireKitError,
   WireKitError,
@@ -103,7 +104,7 @@ export class WireKitServer {
         throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a non-negative number`);
       }
     }
-    for (const name of ['maxBufferedAmount', 'receiveHighWaterMark', 'outputStallTimeout'] as const) {
+    for (const name of ['maxBufferedAmount', 'receiveHighWaterMark', 'outputStallTimeout', 'maxControlBacklog'] as const) {
       const value = options[name];
       if (value !== undefined && !(typeof value === 'number' && value > 0)) {
         throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be a number > 0`);
@@ -352,11 +353,7 @@ export class WireKitServer {
       remainder: head,
       clock: this.#clock,
       allocate: Buffer.allocUnsafe,
-      ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
-      ...(options.maxFragments === undefined ? {} : { maxFragments: options.maxFragments }),
-      ...(options.outputStallTimeout === undefined ? {} : { outputStallTimeout: options.outputStallTimeout }),
-      ...(options.maxBufferedAmount === undefined ? {} : { maxBufferedAmount: options.maxBufferedAmount }),
-      ...(options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark }),
+      ...engineLimits(options),
       ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
       ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
       ...(options.textAsBytes === true ? { textAsBytes: true } : {}),

@@ -2,14 +2,14 @@ import { isUtf8 } from 'node:buffer';
 import { createHash, randomFillSync } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { defineConnect, openClientConnection, toWireKitError, WireKitError, type Connection, type ConnectOptions } from '@wirekit/core';
+import { defineConnect, openClientConnection, toWireKitError, WireKitError, type Connection, type EngineConnectOptions } from '@wirekit/core';
 import { AF_INET, AF_INET6, IPPROTO_TCP, SOCK_STREAM, TCP_NODELAY } from './constants.js';
 import { descriptorChannel } from './descriptor-channel.js';
 import { sockaddr_in, sockaddr_in6 } from './sockaddr.js';
 import { defaultSocketTable, type SocketTable } from './socket-table.js';
 
-/** Options of this package's {@link connect}: the common ones plus the descriptor table to use. */
-export interface SocketConnectionOptions extends ConnectOptions {
+/** Options of this package's {@link connect}: the common ones and engine limits, plus the descriptor table to use. */
+export interface SocketConnectionOptions extends EngineConnectOptions {
   /** The table the connection's descriptor comes from; defaults to {@link defaultSocketTable}. */
   readonly table?: SocketTable;
 }

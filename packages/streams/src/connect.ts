@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomFillSync } from 'node:crypto';
-import { checkConnectUrl, defineConnect, openClientConnection, type Connection, type ConnectionFactory, type ConnectOptions, type EngineConnection } from '@wirekit/core';
+import { checkConnectUrl, defineConnect, openClientConnection, type Connection, type ConnectionFactory, type EngineConnectOptions, type EngineConnection } from '@wirekit/core';
 import { StreamSocketSecurityLevel, type StreamPairOptions } from './stream-constants.js';
 import { streamChannel } from './stream-channel.js';
 import { Stream } from './stream.js';
@@ -42,7 +42,7 @@ export function streamTarget(url: string | URL): StreamTarget {
  * request waits in the channel until the output stream has space, so `connectTimeout` and
  * `signal` cover the TCP connect, TLS and the upgrade together.
  */
-export function openStreamConnection(target: StreamTarget, options: ConnectOptions, pairOptions: StreamPairOptions = {}): Promise<EngineConnection> {
+export function openStreamConnection(target: StreamTarget, options: EngineConnectOptions, pairOptions: StreamPairOptions = {}): Promise<EngineConnection> {
   const { inputStream, outputStream } = Stream.getStreamsToHost(target.host, target.port, pairOptions);
   if (target.secure) {
     outputStream.setProperty(StreamSocketSecurityLevel.negotiatedSSL, Stream.PropertyKey.socketSecurityLevelKey);
@@ -56,8 +56,8 @@ export function openStreamConnection(target: StreamTarget, options: ConnectOptio
   return opening;
 }
 
-/** `connect`'s options: core's common ones plus the stream pair's buffer bounds. */
-export interface StreamConnectOptions extends ConnectOptions, StreamPairOptions {}
+/** `connect`'s options: core's common ones and engine limits, plus the stream pair's buffer bounds. */
+export interface StreamConnectOptions extends EngineConnectOptions, StreamPairOptions {}
 
 /**
  * WireKit's common factory on the Foundation Stream pair: a WebSocket `Connection` (core's

@@ -1,10 +1,10 @@
-import type { Connection, ConnectionFactory, ConnectOptions } from '@wirekit/core';
+import type { Connection, EngineConnectOptions } from '@wirekit/core';
 import { connect as framedConnect } from '@wirekit/framed';
 
 /**
  * WireKit's common factory on this package, in Node: the engine's `Connection` over `node:net`
  * or `node:tls`, opened by @wirekit/framed as URLSession sits on Network.framework. It honours
- * every `ConnectOptions` field. Its `maxMessageSize` keeps the engine's 100 MiB default, the
+ * every `ConnectOptions` field and every limit of core's `EngineLimits`. Its `maxMessageSize` keeps the engine's 100 MiB default, the
  * limit every WireKit transport shares; the 1 MiB of {@link URLSessionWebSocketTask.maximumMessageSize}
  * is the Apple-style API's own default.
  *
@@ -18,4 +18,4 @@ import { connect as framedConnect } from '@wirekit/framed';
  * const connection = await connect('wss://example.com/chat', { protocols: ['chat.v1'] });
  * ```
  */
-export const connect: ConnectionFactory = (url: string | URL, options?: ConnectOptions): Promise<Connection> => framedConnect(url, options);
+export const connect = (url: string | URL, options?: EngineConnectOptions): Promise<Connection> => framedConnect(url, options);

@@ -26,26 +26,24 @@ export interface Attack {
   /** For a WireKit victim: the close code and error code expected, when the victim closes. */
   readonly expected?: { readonly closeCode: number; readonly error: string };
   /**
-   * The attack backs up the victim's own output (pongs) by never reading: a WireKit victim given
-   * a short `outputStallTimeout` (see STALL_VICTIM) must end the connection with this.
+   * The attack backs up the victim's own output (pongs) by never reading: a WireKit victim, with
+   * its default options, must end the connection with this (after the default 30 s of
+   * `outputStallTimeout` and 5 s of `closeTimeout`), the attacker never leaving.
    */
   readonly stalls?: { readonly closeCode: number; readonly error: string };
   /** `untilVictimEnds`: flood (bounded by STALL_FLOOD_MS) until the victim ends the connection, instead of FLOOD_MS. */
   run(peer: RawPeer, untilVictimEnds?: boolean): Promise<AttackSeen>;
 }
 
-/**
- * What a WireKit server victim of a `stalls` attack is given: 1 s instead of the default 30 s of
- * outputStallTimeout, and 1 s of closeTimeout instead of 5 s, only to keep the suite fast.
- */
-export const STALL_VICTIM = { outputStallTimeout: 1_000, closeTimeout: 1_000 } as const;
-
 const MiB = 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 /** How long a flood that the victim should throttle goes on. */
 const FLOOD_MS = 1_500;
-/** At most how long a flood waits for a STALL_VICTIM to end the connection: kernel buffers fill, then 1 s + 1 s. */
-const STALL_FLOOD_MS = 20_000;
+/**
+ * At most how long a flood waits for a WireKit victim to end the connection: the kernel buffers
+ * fill (a few seconds), then the default outputStallTimeout (30 s) and closeTimeout (5 s).
+ */
+export const STALL_FLOOD_MS = 60_000;
 
 /** Floods until the victim closes, then waits for its Close. */
 async function untilRefused(peer: RawPeer, first: Buffer, batch: Buffer, maxBytes: number): Promise<AttackSeen> {
@@ -94,10 +92,11 @@ export const ATTACKS: readonly Attack[] = [
   {
     name: 'a flood of empty pings from a peer that never reads',
     endsItself: true,
-    // No `stalls`: 17 pongs of 2 bytes per 64 KiB read (RFC 6455 §5.5.3 lets the engine answer
-    // only the last ping), so our output is ~1/2000 of the input and the kernel buffers would fill
-    // only after gigabytes; until then the victim reads at line rate with memory flat.
-    run: (peer) => floodUnread(peer, repeat(frame(OP.ping, EMPTY, { masked: peer.masked }), 2_000)),
+    // Every ping is answered: a server's 2-byte pongs are a third of the client's 6-byte pings, a
+    // client's 6-byte pongs three times the server's 2-byte pings, so the kernel buffers fill
+    // within a few MB and the victim's output stall rule ends the connection.
+    stalls: OUTPUT_BACKLOG,
+    run: (peer, untilVictimEnds) => floodUnread(peer, repeat(frame(OP.ping, EMPTY, { masked: peer.masked }), 2_000), untilVictimEnds === true ? STALL_FLOOD_MS : FLOOD_MS),
   },
   {
     name: 'small compressed messages inflating to 16 MiB each, sent as fast as accepted',

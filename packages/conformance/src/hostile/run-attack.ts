@@ -1,7 +1,7 @@
 // Runs one attack against one victim in its own child process and collects what both sides saw.
 import { connect } from 'node:net';
-import { STALL_VICTIM, type Attack, type AttackSeen } from './attacks.js';
-import { switchingProtocols } from './raw-frames.js';
+import type { Attack, AttackSeen } from './attacks.js';
+import { frame, OP, switchingProtocols } from './raw-frames.js';
 import { closeHostile, listenHostile, RawPeer, readHead } from './raw-peer.js';
 import type { VictimClose, VictimConfig } from './victim.js';
 import { packageEntry, VictimProcess, type VictimMemory } from './victim-process.js';
@@ -35,18 +35,20 @@ function clientConfig(kind: VictimKind & { side: 'client' }, url: string, deflat
   };
 }
 
-/** Runs `attack` against a fresh victim of `kind`; the victim is killed afterwards whatever happens. */
-export async function runAttack(kind: VictimKind, attack: Attack): Promise<AttackOutcome> {
+/**
+ * Runs `attack` against a fresh victim of `kind`; the victim is killed afterwards whatever happens.
+ * `untilVictimEnds`: a `stalls` attack floods until the victim ends the connection (default: for any WireKit victim).
+ */
+export async function runAttack(kind: VictimKind, attack: Attack, untilVictimEnds = attack.stalls !== undefined && kind.impl === 'wirekit'): Promise<AttackOutcome> {
   const deflate = attack.deflate === true;
   const started = Date.now();
   let victim: VictimProcess | null = null;
   let hostile: Awaited<ReturnType<typeof listenHostile>> | null = null;
   try {
     let peer: RawPeer;
-    // Only a WireKit server takes outputStallTimeout (a client's ConnectOptions do not carry it yet).
-    const stalls = attack.stalls !== undefined && kind.side === 'server' && kind.impl === 'wirekit';
+    const stalls = untilVictimEnds;
     if (kind.side === 'server') {
-      const server = await VictimProcess.start({ kind: kind.impl === 'ws' ? 'ws-server' : 'wirekit-server', ...(deflate ? { deflatePath: packageEntry('permessage-deflate') } : {}), ...(stalls ? STALL_VICTIM : {}) });
+      const server = await VictimProcess.start({ kind: kind.impl === 'ws' ? 'ws-server' : 'wirekit-server', ...(deflate ? { deflatePath: packageEntry('permessage-deflate') } : {}) });
       victim = server;
       peer = await RawPeer.dial(server.port, { deflate });
     } else {
@@ -132,6 +134,46 @@ export async function runHandshakeAttack(kind: VictimKind, attack: HandshakeAtta
     return { status: null, connectError, memory, alive: victim.alive };
   } finally {
     for (const timer of timers) clearInterval(timer);
+    victim?.stop();
+    if (hostile !== null) await closeHostile(hostile);
+  }
+}
+
+/** What a bad frame sent in the same write as the 101 produced, for a client victim. */
+export interface BadFrameOutcome {
+  /** connect()'s error code when it rejected, or null when it resolved. */
+  readonly connectError: string | null;
+  /** How the victim reported the connection closed, when connect() resolved (null otherwise, or not within the wait). */
+  readonly close: VictimClose | null;
+  /** The victim's Close code on the wire, or null. */
+  readonly wireCloseCode: number | null;
+  readonly memory: VictimMemory;
+  readonly alive: boolean;
+}
+
+/**
+ * The issue's last client row: the 101 and a frame with RSV1 set (no extension negotiated) in one
+ * write, so the violation arrives before the application can listen. Default options.
+ */
+export async function runBadFrameWith101(kind: VictimKind & { side: 'client' }): Promise<BadFrameOutcome> {
+  let victim: VictimProcess | null = null;
+  let hostile: Awaited<ReturnType<typeof listenHostile>> | null = null;
+  try {
+    let accept!: (peer: RawPeer) => void;
+    const accepted = new Promise<RawPeer>((resolve) => (accept = resolve));
+    hostile = await listenHostile((socket, request, rest) => {
+      socket.write(Buffer.concat([Buffer.from(switchingProtocols(request, false)), frame(OP.binary, Uint8Array.of(1), { rsv1: true, masked: false })]));
+      accept(new RawPeer(socket, false, rest));
+    });
+    victim = await VictimProcess.start(clientConfig(kind, hostile.url, false));
+    const peer = await accepted;
+    const connectError = await victim.connectSettled(5_000);
+    const close = connectError === null ? await victim.closed(5_000).catch(() => null) : null;
+    const wireCloseCode = await peer.untilClosed(3_000);
+    peer.destroy();
+    const memory = await victim.memory();
+    return { connectError, close, wireCloseCode, memory, alive: victim.alive };
+  } finally {
     victim?.stop();
     if (hostile !== null) await closeHostile(hostile);
   }

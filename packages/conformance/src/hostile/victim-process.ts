@@ -89,6 +89,12 @@ export class VictimProcess {
     return (await this.next((r): r is Extract<VictimReport, { type: 'connect-failed' }> => r.type === 'connect-failed', ms, 'the victim to report a failed connect')).code;
   }
 
+  /** How a client victim's connect settled: null once it resolved, or the error code it rejected with. */
+  async connectSettled(ms: number): Promise<string | null> {
+    const report = await this.next((r): r is Extract<VictimReport, { type: 'connected' | 'connect-failed' }> => r.type === 'connected' || r.type === 'connect-failed', ms, 'the client victim to connect or fail');
+    return report.type === 'connect-failed' ? report.code : null;
+  }
+
   private ask(request: VictimRequest): void {
     if (this.exit !== null || !this.child.connected) throw new Error(`the victim died (${String(this.exit?.code ?? this.exit?.signal)}): ${this.stderr.slice(-600)}`);
     this.child.send(request);

@@ -1,7 +1,7 @@
 // The assertions every hostile-peer test makes, for a server victim or any engine-based client.
 import { describe, expect, it } from 'vitest';
-import { ATTACKS } from '../../src/hostile/attacks.js';
-import { runAttack, runHandshakeAttack, type AttackOutcome, type VictimKind } from '../../src/hostile/run-attack.js';
+import { ATTACKS, type Attack } from '../../src/hostile/attacks.js';
+import { runAttack, runBadFrameWith101, runHandshakeAttack, type AttackOutcome, type VictimKind } from '../../src/hostile/run-attack.js';
 
 const MiB = 1024 * 1024;
 /**
@@ -23,22 +23,45 @@ export function expectBounded(outcome: Pick<AttackOutcome, 'alive' | 'memory' | 
   expect(outcome.cpuAfter, 'CPU ms after the attacker left').toBeLessThan(CPU_AFTER_CEILING);
 }
 
-/** One `it` per attack of issue 11 against `kind`, each in its own victim process. */
+/**
+ * Whether a WireKit victim must end `attack` itself (it backs up the victim's pongs).
+ * KNOWN GAP, not hidden: the `streams` client does not end the empty-ping flood within 60 s
+ * (it pauses, memory stays flat, but the attacker still holds the connection: measured 1006 when
+ * it left, see the j11 note); its ping floods are run as the attacker-leaves cases until fixed.
+ */
+function stallsVictim(attack: Attack, kind: VictimKind): boolean {
+  return attack.stalls !== undefined && kind.impl === 'wirekit' && !(kind.side === 'client' && kind.transport === 'streams');
+}
+
+/** One `it` per attack of issue 11 against `kind` (the stalling ones together), each in its own victim process. */
 export function describeHostilePeer(title: string, kind: VictimKind): void {
   // Each case has its own victim process: they run side by side (maxConcurrency in vitest.config.ts).
   describe.concurrent(title, { timeout: 60_000 }, () => {
-    it.each(ATTACKS)('survives $name', async (attack) => {
-      const outcome = await runAttack(kind, attack);
+    const stalling = ATTACKS.filter((attack) => stallsVictim(attack, kind));
+    if (stalling.length > 0) {
+      // Default options: the kernel buffers fill, reading pauses, and after outputStallTimeout
+      // (30 s) the victim fails the connection itself, 1008, though the attacker never leaves;
+      // ~40 s each, so they run side by side in one case, started first, beside the others.
+      it(`ends each ping flood from a peer that never reads with 1008 WK_ERR_OUTPUT_BACKLOG, under default options (${stalling.map((attack) => attack.name).join('; ')})`, { timeout: 120_000 }, async () => {
+        const outcomes = await Promise.all(stalling.map((attack) => runAttack(kind, attack, true)));
+        outcomes.forEach((outcome, index) => {
+          const attack = stalling[index]!;
+          expectBounded(outcome);
+          expect(outcome.close, `${attack.name}: the victim reported the connection closed`).not.toBeNull();
+          expect(outcome.close!.lateMessages).toBe(0);
+          expect(outcome.seen.endedByVictim, `${attack.name}: the victim ended the connection`).toBe(true);
+          expect(outcome.close!.code, attack.name).toBe(attack.stalls!.closeCode);
+          expect(outcome.close!.errors, attack.name).toContain(attack.stalls!.error);
+        });
+      });
+    }
+
+    it.each(ATTACKS.filter((attack) => !stallsVictim(attack, kind)))('survives $name', async (attack) => {
+      const outcome = await runAttack(kind, attack, false);
       expectBounded(outcome);
       expect(outcome.close, 'the victim reported the connection closed').not.toBeNull();
       expect(outcome.close!.lateMessages, 'messages delivered after close').toBe(0);
-      if (attack.stalls !== undefined && kind.side === 'server' && kind.impl === 'wirekit') {
-        // Given outputStallTimeout 1 s (STALL_VICTIM; the default is 30 s): reading paused, then
-        // the victim itself ended the connection, 1008, though the attacker never left.
-        expect(outcome.seen.endedByVictim, 'the victim ended the connection').toBe(true);
-        expect(outcome.close!.code).toBe(attack.stalls.closeCode);
-        expect(outcome.close!.errors).toContain(attack.stalls.error);
-      } else if (attack.expected === undefined) {
+      if (attack.expected === undefined) {
         // The attacker left: the victim saw the transport end (1006), having lost nothing it owed.
         expect(outcome.close!.code).toBe(1006);
       } else {
@@ -63,6 +86,18 @@ export function describeHostilePeer(title: string, kind: VictimKind): void {
         expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
       });
     } else {
+      it('fails the connection with 1002 and the real code (WK_ERR_RESERVED_BITS) for a bad frame in the same write as the 101', async () => {
+        const outcome = await runBadFrameWith101(kind);
+        expect(outcome.alive).toBe(true);
+        expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
+        expect(outcome.wireCloseCode, 'close code on the wire').toBe(1002);
+        // connect() resolved and the listeners attached then heard the real error, or connect() rejected with it.
+        if (outcome.connectError === null) {
+          expect(outcome.close?.code).toBe(1002);
+          expect(outcome.close?.errors).toContain('WK_ERR_RESERVED_BITS');
+        } else expect(outcome.connectError).toBe('WK_ERR_RESERVED_BITS');
+      });
+
       it('fails a 101 that never ends with WK_ERR_CONNECT_TIMEOUT (a slowloris server)', async () => {
         const outcome = await runHandshakeAttack(kind, 'slowloris');
         expect(outcome.connectError).toBe('WK_ERR_CONNECT_TIMEOUT');
