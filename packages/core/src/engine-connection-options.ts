@@ -1,6 +1,5 @@
 // The options of an EngineConnection and the shape of the opening handshake it may be given.
 import type { Allocator, Extension, Role, Utf8Validator } from '@wirekit/protocol';
-import type { ConnectionLimits } from './base-connection.js';
 import type { Clock } from './clock.js';
 import type { CloseInfo } from './connection.js';
 import type { EngineConnection } from './engine-connection.js';
