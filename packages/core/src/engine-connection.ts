@@ -312,7 +312,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
 
   /** Pauses reading while our own output backs up, and fails the connection if it stays so for outputStallTimeout. */
   private ownOutputStalled(stalled: boolean): void {
-    this.outputBlocked(stalled);
+    // The wait first, then the flow: resuming may read at once (a stream pair) and stall again.
     if (stalled) {
       this.stallTimer ??= this.clock.setTimeout(() => {
         this.stallTimer = null;
@@ -322,6 +322,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
       this.clock.clearTimeout(this.stallTimer);
       this.stallTimer = null;
     }
+    this.outputBlocked(stalled);
   }
 
   /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */

@@ -152,6 +152,34 @@ describe('EngineConnection, output the engine writes on its own', () => {
     expect(connection.state).toBe('closing');
   });
 
+  it('keeps the stall wait when resume() delivers input at once (a stream pair reads synchronously) and the answers back up again', () => {
+    // streams' channel reads its input stream inside resume(): the pongs it answers back up
+    // before the drain that resumed it returns. The wait must start again, not be lost.
+    const channel = new StalledChannel();
+    const ping = fromClient(Opcode.Ping, new Uint8Array(0));
+    const read = new Uint8Array(Math.floor(65_536 / ping.length) * ping.length);
+    for (let at = 0; at < read.length; at += ping.length) read.set(ping, at);
+    let deliveries = 0;
+    channel.resume = () => {
+      channel.paused = false;
+      if (deliveries++ === 0) channel.handlers.data(read.slice());
+    };
+    const clock = new FakeClock();
+    const connection = server(channel, { clock });
+    const errors: WireKitError[] = [];
+    connection.on('error', (error) => errors.push(error));
+    channel.handlers.data(read.slice());
+    expect(channel.paused).toBe(true);
+    clock.advance(10_000);
+    // The peer reads a little: the first pongs drain, reading resumes and at once pauses again.
+    channel.drainAll();
+    expect(deliveries).toBe(1);
+    expect(channel.paused).toBe(true);
+    expect(clock.pending).toBeGreaterThan(0);
+    clock.advance(30_000);
+    expect(errors[0]).toMatchObject({ code: 'WK_ERR_OUTPUT_BACKLOG', closeCode: 1008 });
+  });
+
   it('refuses an outputStallTimeout that is not positive', () => {
     expect(() => new EngineConnection(new StalledChannel(), { role: 'server', url: 'ws://x/', outputStallTimeout: 0 })).toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
   });
