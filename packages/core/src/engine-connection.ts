@@ -9,7 +9,7 @@ import {
 } from '@wirekit/protocol';
 import { quiet, rejected } from './base-connection.js';
 import type { ByteChannel } from './byte-channel.js';
-import { systemClock, type Clock } from './clock.js';
+import { cancelTurn, nextTurn, systemClock, type Clock } from './clock.js';
 import type { CloseInfo, Message } from './connection.js';
 import { ConnectionPort, NO_EXTENSION_LIST, type PortTarget } from './connection-port.js';
 import { closeMisuse, pingMisuse } from './misuse.js';
@@ -52,7 +52,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
   private negotiatedExtensions = '';
   /** Bytes not run through the engine yet (no handshake reader, or held by {@link establish}); null while none. */
   private early: Uint8Array[] | null = null;
-  /** The clock timer that releases {@link early} bytes, or then fails a held violation; null when none is armed. */
+  /** The clock's next turn that releases {@link early} bytes, or then fails a held violation; null when none is armed. */
   private turnTimer: unknown = null;
   /** How the WebSocket closed, from the engine; the connection is closed once the transport is too. */
   private engineClose: CloseInfo | null = null;
@@ -121,8 +121,8 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
    * clock's next turn, when a client's connect() awaiter and a server's `connection` listeners
    * have run (not for a first consumer: it may be a wrapper, e.g. reconnecting()). So messages
    * before a violation can be answered, and its error reaches a listener or receive() instead
-   * of firing before any could exist. A timer or two per connection with such bytes (every
-   * client), none per message.
+   * of firing before any could exist. A turn or two per connection with such bytes (every
+   * client), none per message: `Clock.nextTurn` (setImmediate), not a 0 ms timer (≥ 1 ms in Node).
    * Ignored once the connection closed.
    * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT when it is already open.
    */
@@ -147,7 +147,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     if (this.early !== null || port.role === 'client') {
       this.early ??= [];
       this.channel.pause();
-      this.turnTimer = this.clock.setTimeout(() => this.releaseEarly(), 0);
+      this.turnTimer = nextTurn(this.clock, () => this.releaseEarly());
     }
     this.setState('open');
   }
@@ -353,7 +353,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     const early = this.early;
     if (early === null || engine === null || this.state === 'closed') return;
     this.early = null;
-    this.clock.clearTimeout(this.turnTimer);
+    if (this.turnTimer !== null) cancelTurn(this.clock, this.turnTimer);
     this.turnTimer = null;
     for (const chunk of early) engine.receive(chunk);
     if (engine.heldViolation !== null) this.holdViolation();
@@ -369,10 +369,10 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
    */
   private holdViolation(): void {
     if (this.turnTimer !== null) return;
-    this.turnTimer = this.clock.setTimeout(() => {
+    this.turnTimer = nextTurn(this.clock, () => {
       this.turnTimer = null;
       this.engine?.failHeld();
-    }, 0);
+    });
   }
 
   /** The peer ended its side. Before a completed closing handshake this is 1006 (RFC 6455 §7.1.5). */
@@ -464,7 +464,7 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     if (this.state === 'closed') return;
     if (this.closeTimer !== null) this.clock.clearTimeout(this.closeTimer);
     this.closeTimer = null;
-    if (this.turnTimer !== null) this.clock.clearTimeout(this.turnTimer);
+    if (this.turnTimer !== null) cancelTurn(this.clock, this.turnTimer);
     this.turnTimer = null;
     this.early = null;
     if (this.stallTimer !== null) this.clock.clearTimeout(this.stallTimer);

@@ -173,6 +173,54 @@ describe('EngineConnection, a valid message followed by a violation (deliver bef
     expect(seen.events).toEqual(['message echo hello', 'close 1002']);
   });
 
+  it('releases what came with the 101 on the clock\'s next turn, not on a 0 ms timer (Node makes those at least 1 ms)', async () => {
+    const clock = new FakeClock();
+    const delays: number[] = [];
+    const timers = { now: () => clock.now(), setTimeout: (fn: () => void, ms: number) => (delays.push(ms), clock.setTimeout(fn, ms)), clearTimeout: (handle: unknown) => clock.clearTimeout(handle) };
+    let turns = 0;
+    const withTurns = { ...timers, nextTurn: (fn: () => void) => (turns++, clock.nextTurn(fn)), cancelTurn: (handle: unknown) => clock.cancelTurn(handle) };
+    const { client } = await connectPair({ clock: withTurns }, { after: textFrame('hello') });
+    const seen: Message[] = [];
+    client.on('message', (message: Message) => seen.push(message));
+    await tick();
+    expect(seen).toEqual([]);
+    expect(turns).toBe(1);
+    expect(delays).not.toContain(0);
+    clock.advance(0);
+    await tick();
+    expect(seen).toEqual(['hello']);
+  });
+
+  it('falls back to a 0 ms timer on a clock without nextTurn', async () => {
+    const clock = new FakeClock();
+    const delays: number[] = [];
+    const timers = { now: () => clock.now(), setTimeout: (fn: () => void, ms: number) => (delays.push(ms), clock.setTimeout(fn, ms)), clearTimeout: (handle: unknown) => clock.clearTimeout(handle) };
+    const { client } = await connectPair({ clock: timers }, { after: textFrame('hello') });
+    const seen: Message[] = [];
+    client.on('message', (message: Message) => seen.push(message));
+    await tick();
+    expect(delays).toContain(0);
+    clock.advance(0);
+    await tick();
+    expect(seen).toEqual(['hello']);
+  });
+
+  it('fails a held violation on the clock\'s next turn, not on a 0 ms timer', async () => {
+    const clock = new FakeClock();
+    let turns = 0;
+    const withTurns = { now: () => clock.now(), setTimeout: (fn: () => void, ms: number) => clock.setTimeout(fn, ms), clearTimeout: (handle: unknown) => clock.clearTimeout(handle), nextTurn: (fn: () => void) => (turns++, clock.nextTurn(fn)), cancelTurn: (handle: unknown) => clock.cancelTurn(handle) };
+    const { client, serverChannel } = await connectPair({ clock: withTurns });
+    clock.advance(0);
+    const errors = errorsOf(client);
+    expect(turns).toBe(1);
+    serverChannel.write([VIOLATIONS[0].bytes.slice()], () => undefined);
+    await tick();
+    expect(turns).toBe(2);
+    expect(errors).toEqual([]);
+    clock.advance(0);
+    expect(errors).toEqual(['WK_ERR_RESERVED_BITS']);
+  });
+
   it('arms no timer for messages that keep coming (the hot path has no per-message macrotask)', async () => {
     const clock = new FakeClock();
     const { client, server } = await connectPair({ clock });

@@ -22,6 +22,15 @@ export class FakeClock {
     this.timers.delete(handle as number);
   }
 
+  /** core's `Clock.nextTurn`: a 0 ms timer here, run by the next advance() (advance(0) included), in order with the others. */
+  nextTurn(fn: () => void): unknown {
+    return this.setTimeout(fn, 0);
+  }
+
+  cancelTurn(handle: unknown): void {
+    this.clearTimeout(handle);
+  }
+
   /** Timers not yet run or cleared. */
   get pending(): number {
     return this.timers.size;

@@ -18,4 +18,16 @@ describe('FakeClock', () => {
     expect(clock.now()).toBe(30);
     expect(clock.pending).toBe(1);
   });
+
+  it('runs a next turn on the next advance(), advance(0) included, in order with timers due then, and not once cancelled', () => {
+    const clock = new FakeClock();
+    const ran: string[] = [];
+    clock.setTimeout(() => ran.push('timer'), 0);
+    clock.nextTurn(() => ran.push('turn'));
+    clock.cancelTurn(clock.nextTurn(() => ran.push('never')));
+    expect(ran).toEqual([]);
+    clock.advance(0);
+    expect(ran).toEqual(['timer', 'turn']);
+    expect(clock.pending).toBe(0);
+  });
 });
