@@ -1,7 +1,7 @@
 import { WireKitUsageError } from '@wirekit/protocol';
 import type { CloseInfo, Connection, ConnectionEvents, ConnectionState, Message } from './connection.js';
 import { Listeners } from './listeners.js';
-import { MessageQueue, messageSize } from './message-queue.js';
+import { MessageQueue, messageSize, type Ending } from './message-queue.js';
 import { WireKitError } from './wirekit-error.js';
 
 function ignore(): void {}
@@ -15,6 +15,11 @@ export function quiet<T>(promise: Promise<T>): Promise<T> {
 /** A rejected promise that cannot become an unhandled rejection. */
 export function rejected<T>(error: WireKitError): Promise<T> {
   return quiet(Promise.reject(error));
+}
+
+/** What operations pending when a connection ends reject with, unless it was given another error: WK_ERR_CLOSED with how it closed. */
+export function closedError(info: CloseInfo): WireKitError {
+  return new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code });
 }
 
 /**
@@ -89,6 +94,8 @@ export abstract class BaseConnection implements Connection {
   private closedPromise: Promise<CloseInfo> | null = null;
   private resolveClosed: ((info: CloseInfo) => void) | null = null;
   private closeInfo: CloseInfo | null = null;
+  /** What finish() was given for the pull queue to end with; the queue may be created after it. */
+  private queueEnding: Ending | null = null;
   private readonly receiveHighWaterMark: number;
   private readonly maxBufferedAmount: number;
   /** Messages that arrived with no consumer, in order; null while there are none. */
@@ -123,7 +130,11 @@ export abstract class BaseConnection implements Connection {
 
   /** The pull queue, created on first use. */
   protected get queue(): MessageQueue {
-    this.pullQueue ??= new MessageQueue(() => this.updateFlow());
+    if (this.pullQueue === null) {
+      this.pullQueue = new MessageQueue(() => this.updateFlow());
+      // A queue first used after the close (receive() on a connection read through events) is over too.
+      if (this.queueEnding !== null) this.pullQueue.end(this.queueEnding);
+    }
     return this.pullQueue;
   }
 
@@ -223,14 +234,19 @@ export abstract class BaseConnection implements Connection {
     this.emitter.emit('error', error);
   }
 
-  /** Ends the connection (once): state closed, pending receive() calls rejected, `close` emitted, `closed` resolved. */
-  protected finish(info: CloseInfo, ending?: WireKitError): void {
+  /**
+   * Ends the connection (once): state closed, pending receive() calls rejected, `close` emitted,
+   * `closed` resolved. `ending` (or WK_ERR_CLOSED, see {@link closedError}) is built only if a
+   * receive() needs it: most connections close with nothing pending.
+   */
+  protected finish(info: CloseInfo, ending?: Ending): void {
     if (this.closeInfo !== null) return;
     this.closeInfo = info;
     // Messages held for a listener attached a moment ago go before the close.
     this.drainHeld();
     this.setState('closed');
-    this.queue.end(ending ?? new WireKitError('WK_ERR_CLOSED', `the connection closed (${info.code}${info.reason === '' ? '' : ` ${info.reason}`})`, { closeCode: info.code }));
+    this.queueEnding = ending ?? (() => closedError(info));
+    this.pullQueue?.end(this.queueEnding);
     // Resolved before the event, so that a throwing `close` listener cannot leave `closed` pending.
     this.resolveClosed?.(info);
     this.resolveClosed = null;

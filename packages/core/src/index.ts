@@ -31,6 +31,7 @@ export type { MemoryChannel, MemoryChannelOptions } from './memory-channel.js';
 
 export { DEFAULT_MAX_BUFFERED_AMOUNT, DEFAULT_RECEIVE_HIGH_WATER_MARK } from './base-connection.js';
 export { MessageQueue, messageSize } from './message-queue.js';
+export type { Ending } from './message-queue.js';
 export { utf8Length } from './utf8.js';
 export type { ConnectionLimits } from './base-connection.js';
 export { EngineConnection } from './engine-connection.js';

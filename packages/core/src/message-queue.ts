@@ -3,6 +3,9 @@ import type { WireKitError } from './wirekit-error.js';
 
 type Waiter = { readonly resolve: (message: Message) => void; readonly reject: (error: WireKitError) => void };
 
+/** What ends a queue: the error, or how to build it when first needed (an error's stack trace costs ~20 µs, wasted on a close nobody pulls after). */
+export type Ending = WireKitError | (() => WireKitError);
+
 /** What a queued message costs: its bytes, or its UTF-16 code units for text (what V8 keeps, at most). */
 export function messageSize(message: Message): number {
   return message.length;
@@ -24,7 +27,7 @@ export class MessageQueue {
   private head = 0;
   private queuedBytes = 0;
   private readonly waiters: Waiter[] = [];
-  private ended: WireKitError | null = null;
+  private ended: Ending | null = null;
   private pulling = false;
   private handingOver = false;
 
@@ -89,15 +92,23 @@ export class MessageQueue {
   receive(): Promise<Message> {
     this.pulling = true;
     if (this.size > 0) return Promise.resolve(this.take());
-    if (this.ended !== null) return Promise.reject(this.ended);
+    if (this.ended !== null) return Promise.reject(this.endError());
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** No more messages will come: pending and later receive() calls reject with `error`. */
-  end(error: WireKitError): void {
+  /** No more messages will come: pending and later receive() calls reject with `error` (built once, when first needed). */
+  end(error: Ending): void {
     if (this.ended !== null) return;
     this.ended = error;
-    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+    if (this.waiters.length === 0) return;
+    const ending = this.endError();
+    for (const waiter of this.waiters.splice(0)) waiter.reject(ending);
+  }
+
+  /** The ending error, built now if it was lazy; the same object every time. */
+  private endError(): WireKitError {
+    if (typeof this.ended === 'function') this.ended = this.ended();
+    return this.ended!;
   }
 
   /**

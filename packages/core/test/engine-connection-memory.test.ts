@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryChannelPair, openClientConnection, type CloseInfo, type EngineConnection } from '../src/index.js';
+import { memoryChannelPair, openClientConnection, WireKitError, type CloseInfo, type EngineConnection } from '../src/index.js';
 import { connectPair, random, serveOnce, sha1, tick, URL } from './support/pair.js';
 
 // What an idle connection allocates only on demand (`closed`, the pull queue, send tickets) must
@@ -60,6 +60,41 @@ describe('EngineConnection, state created on demand', () => {
     await Promise.all(sends);
     expect(order).toEqual([1, 2, 3]);
     expect(client.bufferedAmount).toBe(0);
+  });
+
+  it('rejects a send, a ping and a receive() pending at the end, and receive() after it, with WK_ERR_CLOSED and how it closed', async () => {
+    const { client } = await connectPair();
+    const closed = { code: 'WK_ERR_CLOSED', message: 'the connection closed (1006)', closeCode: 1006 };
+    const pending = [client.send('late'), client.ping(), client.receive()];
+    client.terminate();
+    for (const operation of pending) await expect(operation).rejects.toMatchObject(closed);
+    const after = client.receive();
+    await expect(after).rejects.toMatchObject(closed);
+    // The same error every time, as before the error was built lazily.
+    expect(await client.receive().catch((error: unknown) => error)).toBe(await after.catch((error: unknown) => error));
+  });
+
+  it('rejects receive() after a clean close with the close code and reason, and ends a for await loop', async () => {
+    const { client, server } = await connectPair();
+    server.on('message', () => undefined);
+    const loop = (async () => {
+      for await (const message of client) void message;
+      return 'done';
+    })();
+    await client.close(4000, 'later');
+    await server.closed;
+    expect(await loop).toBe('done');
+    await expect(server.receive()).rejects.toMatchObject({ code: 'WK_ERR_CLOSED', message: 'the connection closed (4000 later)', closeCode: 4000 });
+  });
+
+  it('rejects pending operations with the error close() was given instead', async () => {
+    const { client } = await connectPair();
+    const ending = new WireKitError('WK_ERR_SERVER_CLOSED', 'the server is shutting down', { closeCode: 1001 });
+    const pending = [client.ping(), client.receive()];
+    void client.close(1001, '', ending);
+    client.terminate();
+    for (const operation of pending) await expect(operation).rejects.toBe(ending);
+    await expect(client.receive()).rejects.toBe(ending);
   });
 
   it('calls onClose once, after the close event, with the connection and its close info', async () => {

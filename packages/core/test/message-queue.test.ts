@@ -45,6 +45,16 @@ describe('MessageQueue (the one pull queue of core, the adapter and the browser 
       await expect(queue.receive()).rejects.toBe(violation);
     });
 
+    it('builds a lazy ending error once, only when a receive() needs it', async () => {
+      const queue = new MessageQueue();
+      let built = 0;
+      queue.end(() => (built++, closed));
+      expect(built).toBe(0);
+      await expect(queue.receive()).rejects.toBe(closed);
+      await expect(queue.receive()).rejects.toBe(closed);
+      expect(built).toBe(1);
+    });
+
     it('rejects pending receive() calls at the end', async () => {
       const queue = new MessageQueue();
       const pending = queue.receive();
