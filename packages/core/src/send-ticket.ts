@@ -8,6 +8,8 @@ export type SendTicket = {
   readonly size: number;
   readonly resolve: () => void;
   readonly reject: (error: WireKitError) => void;
+  /** What send() returned: marked handled only when it rejects, so that a send that succeeds costs no `.catch`. */
+  promise: Promise<void> | null;
   prev: SendTicket | null;
   next: SendTicket | null;
   settled: boolean;

@@ -25,7 +25,8 @@ export abstract class TicketedConnection extends BaseConnection {
   /** A pending send of `size` bytes, appended as {@link lastTicket}; its promise never rejects unhandled. */
   protected openTicket(size: number): Promise<void> {
     let ticket!: SendTicket;
-    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, prev: this.lastTicket, next: null, settled: false })));
+    const done = new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, promise: null, prev: this.lastTicket, next: null, settled: false }));
+    ticket.promise = done;
     if (this.lastTicket === null) this.firstTicket = ticket;
     else this.lastTicket.next = ticket;
     this.lastTicket = ticket;
@@ -43,8 +44,12 @@ export abstract class TicketedConnection extends BaseConnection {
     else ticket.next.prev = ticket.prev;
     ticket.prev = ticket.next = null;
     this.pendingBytes -= ticket.size;
-    if (error === undefined) ticket.resolve();
-    else ticket.reject(toWireKitError(error));
+    const promise = ticket.promise!;
+    ticket.promise = null;
+    if (error === undefined) return ticket.resolve();
+    // Handled from now on: a send nobody awaits never becomes an unhandled rejection.
+    quiet(promise);
+    ticket.reject(toWireKitError(error));
   }
 
   /** Rejects every send still in flight with `error`, oldest first. */

@@ -115,6 +115,26 @@ describe('EngineConnection', () => {
       }
     });
 
+    it('causes no unhandled rejection when sends in flight fail at the end and nobody awaits them, while an awaiter still sees the error', async () => {
+      const unhandled: unknown[] = [];
+      const listener = (reason: unknown): void => void unhandled.push(reason);
+      process.on('unhandledRejection', listener);
+      try {
+        const { client } = await connectPair();
+        void client.send('in flight');
+        void client.sendPart('part', false);
+        // Refused by the engine as it is queued (WK_ERR_FRAGMENT_ORDER), not awaited either.
+        void client.send('out of order');
+        const awaited = client.sendPart('end', true);
+        client.terminate();
+        await expect(awaited).rejects.toMatchObject({ code: 'WK_ERR_CLOSED' });
+        await tick(20);
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', listener);
+      }
+    });
+
     it('throws WireKitUsageError for data that is neither a string nor bytes', async () => {
       const { client } = await connectPair();
       await expect(client.send(42 as unknown as Message)).rejects.toThrow(expect.objectContaining({ code: 'WK_ERR_INVALID_ARGUMENT' }));
