@@ -2,7 +2,7 @@ import { encodeClosePayload, encodeFrame, Opcode } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { EngineConnection, memoryChannelPair, WireKitError, type ConnectionState, type MemoryChannel } from '../src/index.js';
 import { FakeClock } from '@wirekit/test-support';
-import { connectPair, next, random, tick, URL } from './support/pair.js';
+import { connectPair, next, random, tick, unhandledRejections, URL } from './support/pair.js';
 
 /** Takes the server's channel away from its connection: `onData` sees what the client sends. */
 function hijack(channel: MemoryChannel, onData: (chunk: Uint8Array) => void = () => undefined): void {
@@ -34,24 +34,16 @@ describe('EngineConnection close()', () => {
   });
 
   it('leaves no unhandled rejection when nobody awaits a misused close(), ping() or send() (where the old code threw)', async () => {
-    const unhandled: unknown[] = [];
-    const record = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', record);
-    try {
-      const { client } = await connectPair();
+    const { client } = await connectPair();
+    const unhandled = await unhandledRejections(async () => {
       void client.close(1005);
       void client.close(1000, 'x'.repeat(124));
       void client.ping(new Uint8Array(126));
       void client.sendPart('a', false);
       void client.send('not while a part is open');
-      // Unhandled rejections are reported after the microtask queue drains: two macrotasks suffice.
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(unhandled).toEqual([]);
-      expect(client.state).toBe('open');
-    } finally {
-      process.off('unhandledRejection', record);
-    }
+    });
+    expect(unhandled).toEqual([]);
+    expect(client.state).toBe('open');
   });
 
   it('ends the transport on the server right after the closing handshake (RFC 6455 §7.1.1)', async () => {

@@ -2,7 +2,7 @@ import { encodeFrame, Opcode } from '@wirekit/protocol';
 import { describe, expect, it } from 'vitest';
 import { EngineConnection, memoryChannelPair, WireKitError, type ConnectionState, type Message } from '../src/index.js';
 import { FakeClock } from '@wirekit/test-support';
-import { connectPair, next, random, tick, URL } from './support/pair.js';
+import { connectPair, next, random, tick, unhandledRejections, URL } from './support/pair.js';
 
 const text = new TextEncoder();
 
@@ -99,27 +99,18 @@ describe('EngineConnection', () => {
     });
 
     it('causes no unhandled rejection when a failing send is not awaited', async () => {
-      const unhandled: unknown[] = [];
-      const listener = (reason: unknown): void => void unhandled.push(reason);
-      process.on('unhandledRejection', listener);
-      try {
+      const unhandled = await unhandledRejections(async () => {
         const { client } = await connectPair();
         client.terminate();
         void client.send('nobody awaits this');
         void client.ping();
         void client.receive();
-        await tick(20);
-        expect(unhandled).toEqual([]);
-      } finally {
-        process.off('unhandledRejection', listener);
-      }
+      });
+      expect(unhandled).toEqual([]);
     });
 
     it('causes no unhandled rejection when sends in flight fail at the end and nobody awaits them, while an awaiter still sees the error', async () => {
-      const unhandled: unknown[] = [];
-      const listener = (reason: unknown): void => void unhandled.push(reason);
-      process.on('unhandledRejection', listener);
-      try {
+      const unhandled = await unhandledRejections(async () => {
         const { client } = await connectPair();
         void client.send('in flight');
         void client.sendPart('part', false);
@@ -128,11 +119,8 @@ describe('EngineConnection', () => {
         const awaited = client.sendPart('end', true);
         client.terminate();
         await expect(awaited).rejects.toMatchObject({ code: 'WK_ERR_CLOSED' });
-        await tick(20);
-        expect(unhandled).toEqual([]);
-      } finally {
-        process.off('unhandledRejection', listener);
-      }
+      });
+      expect(unhandled).toEqual([]);
     });
 
     it('throws WireKitUsageError for data that is neither a string nor bytes', async () => {

@@ -106,3 +106,18 @@ export function next<T>(subscribe: (listener: (value: T) => void) => () => void,
     });
   });
 }
+
+/** Runs `body` and returns the unhandled rejections reported meanwhile (after two macrotasks, when Node reports them). */
+export async function unhandledRejections(body: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    await body();
+    await tick(10);
+    await tick(10);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+  return unhandled;
+}
