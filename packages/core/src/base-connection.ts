@@ -1,7 +1,7 @@
 import { WireKitUsageError } from '@wirekit/protocol';
 import type { CloseInfo, Connection, ConnectionEvents, ConnectionState, Message } from './connection.js';
 import { Listeners } from './listeners.js';
-import { MessageQueue, messageSize, type Ending } from './message-queue.js';
+import { MessageQueue, messageSize } from './message-queue.js';
 import { WireKitError } from './wirekit-error.js';
 
 function ignore(): void {}
@@ -94,8 +94,8 @@ export abstract class BaseConnection implements Connection {
   private closedPromise: Promise<CloseInfo> | null = null;
   private resolveClosed: ((info: CloseInfo) => void) | null = null;
   private closeInfo: CloseInfo | null = null;
-  /** What finish() was given for the pull queue to end with; the queue may be created after it. */
-  private queueEnding: Ending | null = null;
+  /** What finish() was given for the pull queue to end with, if anything; the queue may be created after it. */
+  private queueEnding: WireKitError | null = null;
   private readonly receiveHighWaterMark: number;
   private readonly maxBufferedAmount: number;
   /** Messages that arrived with no consumer, in order; null while there are none. */
@@ -133,7 +133,7 @@ export abstract class BaseConnection implements Connection {
     if (this.pullQueue === null) {
       this.pullQueue = new MessageQueue(() => this.updateFlow());
       // A queue first used after the close (receive() on a connection read through events) is over too.
-      if (this.queueEnding !== null) this.pullQueue.end(this.queueEnding);
+      if (this.closeInfo !== null) this.pullQueue.end(this.queueEnding ?? closedError(this.closeInfo));
     }
     return this.pullQueue;
   }
@@ -239,14 +239,15 @@ export abstract class BaseConnection implements Connection {
    * `closed` resolved. `ending` (or WK_ERR_CLOSED, see {@link closedError}) is built only if a
    * receive() needs it: most connections close with nothing pending.
    */
-  protected finish(info: CloseInfo, ending?: Ending): void {
+  protected finish(info: CloseInfo, ending?: WireKitError): void {
     if (this.closeInfo !== null) return;
     this.closeInfo = info;
+    this.queueEnding = ending ?? null;
     // Messages held for a listener attached a moment ago go before the close.
     this.drainHeld();
     this.setState('closed');
-    this.queueEnding = ending ?? (() => closedError(info));
-    this.pullQueue?.end(this.queueEnding);
+    // No closure and no error per close unless a queue exists (and then the error only if a receive() waits).
+    if (this.pullQueue !== null) this.pullQueue.end(ending ?? (() => closedError(info)));
     // Resolved before the event, so that a throwing `close` listener cannot leave `closed` pending.
     this.resolveClosed?.(info);
     this.resolveClosed = null;

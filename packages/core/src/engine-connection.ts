@@ -96,7 +96,6 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     channel.bind(this.port);
   }
 
-
   /** Which end of the WebSocket this connection is. */
   get role(): Role {
     return this.port.role;
@@ -471,11 +470,12 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     this.stallTimer = null;
     const info = this.engineClose ?? ABNORMAL;
     // Built only for what is pending (a stack trace per close costs ~20 µs), once for all of it.
-    let closed = this.ending;
-    const ending = (): WireKitError => (closed ??= closedError(info));
-    if (this.pings !== null && this.pings.size > 0) this.pings.fail(ending());
-    if (this.firstTicket !== null) this.settleTickets(ending());
-    this.finish(info, closed ?? ending);
+    const closed = this.firstTicket !== null || (this.pings?.size ?? 0) > 0 ? (this.ending ?? closedError(info)) : this.ending;
+    if (closed !== null) {
+      this.pings?.fail(closed);
+      this.settleTickets(closed);
+    }
+    this.finish(info, closed ?? undefined);
     this.onClose?.(this, info);
   }
 
