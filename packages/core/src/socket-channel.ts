@@ -56,13 +56,23 @@ export function socketChannel(socket: DuplexSocketLike): ByteChannel {
  * Runs `flush` at the end of the current turn: `process.nextTick` where there is one (Node, Bun,
  * Deno), else a microtask. Looked up once; core imports nothing from `node:`.
  */
-const endOfTurn: (flush: (channel: SocketChannel) => void, channel: SocketChannel) => void = (() => {
-  const nextTick = (globalThis as { process?: { nextTick?: (fn: (channel: SocketChannel) => void, channel: SocketChannel) => void } }).process?.nextTick;
-  return typeof nextTick === 'function' ? nextTick : (fn, channel) => queueMicrotask(() => fn(channel));
+const endOfTurn: (flush: () => void) => void = (() => {
+  const nextTick = (globalThis as { process?: { nextTick?: (fn: () => void) => void } }).process?.nextTick;
+  return typeof nextTick === 'function' ? nextTick : queueMicrotask;
 })();
 
-function uncorkAtTurnEnd(channel: SocketChannel): void {
-  channel.flush();
+/**
+ * The channels corked in this turn, in the order of their first write, uncorked together at its
+ * end: one callback per turn rather than one per channel (a broadcast corks thousands of sockets
+ * in one turn, and its first recipients' bytes leave first).
+ */
+let corkedThisTurn: SocketChannel[] = [];
+
+function uncorkAtTurnEnd(): void {
+  const channels = corkedThisTurn;
+  // Writes made while these flush (none from Node, whose callbacks come later) start a new list.
+  corkedThisTurn = [];
+  for (const channel of channels) channel.flush();
 }
 
 class SocketChannel implements ByteChannel {
@@ -86,7 +96,8 @@ class SocketChannel implements ByteChannel {
     if (!this.corked && socket.cork !== undefined) {
       this.corked = true;
       socket.cork();
-      endOfTurn(uncorkAtTurnEnd, this);
+      if (corkedThisTurn.length === 0) endOfTurn(uncorkAtTurnEnd);
+      corkedThisTurn.push(this);
     }
     let ok = true;
     const last = chunks.length - 1;

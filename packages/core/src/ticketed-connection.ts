@@ -25,12 +25,22 @@ export abstract class TicketedConnection extends BaseConnection {
   /** A pending send of `size` bytes, appended as {@link lastTicket}; its promise never rejects unhandled. */
   protected openTicket(size: number): Promise<void> {
     let ticket!: SendTicket;
-    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, prev: this.lastTicket, next: null, settled: false })));
+    const done = quiet(new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, prev: null, next: null, settled: false })));
+    this.linkTicket(ticket);
+    return done;
+  }
+
+  /**
+   * Appends a ticket as {@link lastTicket} and counts its bytes: {@link openTicket}'s, or a
+   * caller's that settles itself (a broadcast's, so that it makes no promise per recipient).
+   */
+  protected linkTicket(ticket: SendTicket): undefined {
+    ticket.prev = this.lastTicket;
     if (this.lastTicket === null) this.firstTicket = ticket;
     else this.lastTicket.next = ticket;
     this.lastTicket = ticket;
-    this.pendingBytes += size;
-    return done;
+    this.pendingBytes += ticket.size;
+    return undefined;
   }
 
   /** Resolves `ticket` (its write completed) or rejects it with `error`; once. */
