@@ -1,3 +1,4 @@
+import { concat } from '@wirekit/protocol';
 import type { ByteChannel, ByteChannelHandlers } from './byte-channel.js';
 
 /**
@@ -152,7 +153,7 @@ class SocketChannel implements ByteChannel {
     }
     const completion = (error?: Error | null): void => completeAll(dones, error);
     if (queued.length === 1) socket.write(queued[0]!, completion);
-    else if (bytes <= JOIN_AVERAGE * queued.length && bytes <= JOIN_MAX) socket.write(join(queued, bytes), completion);
+    else if (bytes <= JOIN_AVERAGE * queued.length && bytes <= JOIN_MAX) socket.write(concat(queued, bytes), completion);
     else {
       socket.cork?.();
       const last = queued.length - 1;
@@ -206,17 +207,6 @@ class SocketChannel implements ByteChannel {
     socket.on('drain', onSocketDrain);
     socket.on('close', onSocketClose);
   }
-}
-
-/** `chunks` copied into one array of `bytes` bytes. */
-function join(chunks: readonly Uint8Array[], bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
 
 function channelOf(socket: BoundSocket): SocketChannel {
