@@ -263,18 +263,17 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
 
   /**
    * Sends a message framed once for many connections (protocol's `prepareMessage`): a server's
-   * broadcast writes the same frame to every recipient. Resolves and rejects as {@link send}.
+   * broadcast writes the same frame to every recipient. Resolves and rejects as {@link send};
+   * `given` a ticket (a broadcast's, of the payload's size) it settles that instead, with no promise.
    */
-  sendPrepared(message: PreparedMessage): Promise<void> {
+  sendPrepared(message: PreparedMessage, given?: SendTicket): Promise<void> | undefined {
     const engine = this.engine;
-    if (this.state !== 'open' || engine === null) return rejected(notOpen(this.state));
-    const size = message.payload.length;
-    const full = this.bufferFull(size);
-    if (full !== null) return rejected(full);
-    const done = this.openTicket(size);
+    const refused = this.state !== 'open' || engine === null ? notOpen(this.state) : this.bufferFull(message.payload.length);
+    if (refused !== null) return given === undefined ? rejected(refused) : void given.reject(refused);
+    const done = given === undefined ? this.openTicket(message.payload.length) : this.linkTicket(given);
     const ticket = this.lastTicket!;
     try {
-      engine.sendPrepared(message, ticket);
+      engine!.sendPrepared(message, ticket);
     } catch (error) {
       this.settleTicket(ticket, error);
     }

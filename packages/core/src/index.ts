@@ -16,6 +16,7 @@ export { bytesOfText, textOfBytes } from './text-bytes-codec.js';
 export { checkConnectUrl, defineConnect } from './connect-url.js';
 export { peerCloseError } from './peer-close-error.js';
 export { notAMessage as notAMessageError, notOpen as notOpenError } from './send-ticket.js';
+export type { SendTicket } from './send-ticket.js';
 export { closeMisuse, neverThrows, pingMisuse } from './misuse.js';
 export type { WireKitErrorOptions } from './wirekit-error.js';
 

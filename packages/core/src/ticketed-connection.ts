@@ -25,13 +25,23 @@ export abstract class TicketedConnection extends BaseConnection {
   /** A pending send of `size` bytes, appended as {@link lastTicket}; its promise never rejects unhandled. */
   protected openTicket(size: number): Promise<void> {
     let ticket!: SendTicket;
-    const done = new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, promise: null, prev: this.lastTicket, next: null, settled: false }));
+    const done = new Promise<void>((resolve, reject) => (ticket = { size, resolve, reject, promise: null, prev: null, next: null, settled: false }));
     ticket.promise = done;
+    this.linkTicket(ticket);
+    return done;
+  }
+
+  /**
+   * Appends a ticket as {@link lastTicket} and counts its bytes: {@link openTicket}'s, or a
+   * caller's that settles itself (a broadcast's, so that it makes no promise per recipient).
+   */
+  protected linkTicket(ticket: SendTicket): undefined {
+    ticket.prev = this.lastTicket;
     if (this.lastTicket === null) this.firstTicket = ticket;
     else this.lastTicket.next = ticket;
     this.lastTicket = ticket;
-    this.pendingBytes += size;
-    return done;
+    this.pendingBytes += ticket.size;
+    return undefined;
   }
 
   /** Resolves `ticket` (its write completed) or rejects it with `error`; once. */
@@ -44,11 +54,12 @@ export abstract class TicketedConnection extends BaseConnection {
     else ticket.next.prev = ticket.prev;
     ticket.prev = ticket.next = null;
     this.pendingBytes -= ticket.size;
-    const promise = ticket.promise!;
+    const promise = ticket.promise;
     ticket.promise = null;
     if (error === undefined) return ticket.resolve();
-    // Handled from now on: a send nobody awaits never becomes an unhandled rejection.
-    quiet(promise);
+    // Handled from now on: a send nobody awaits never becomes an unhandled rejection (a
+    // broadcast's ticket has no promise: it settles itself).
+    if (promise !== null) quiet(promise);
     ticket.reject(toWireKitError(error));
   }
 
