@@ -118,6 +118,12 @@ export function applyMaskWords(source: Uint8Array, sourceOffset: number, target:
   for (; i < length; i++) target[targetOffset + i] = source[sourceOffset + i]! ^ mask[i & 3]!;
 }
 
+/** The masking key as it applies from payload byte `offset` on (§5.3: byte i uses key byte i mod 4). */
+export function maskFrom(mask: Uint8Array, offset: number): Uint8Array {
+  const shift = offset & 3;
+  return shift === 0 ? mask : Uint8Array.of(mask[shift]!, mask[(shift + 1) & 3]!, mask[(shift + 2) & 3]!, mask[(shift + 3) & 3]!);
+}
+
 /** Unmasks (or masks: the operation is its own inverse) `data` in place. */
 export function maskInPlace(data: Uint8Array, mask: Uint8Array): void {
   applyMask(data, 0, data, 0, data.length, mask);
