@@ -11,7 +11,7 @@ import { DEFAULT_MAX_FRAGMENTS, MessageAssembler, type RawMessage } from './mess
 import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { PreparedMessage } from './prepared-message.js';
-import { scanUtf8, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-scan.js';
+import { scanUtf8Using, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-scan.js';
 import { isUtf8, TextBytes } from './text-bytes.js';
 
 const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
@@ -143,6 +143,8 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     // handleFrame() may close the engine or hold a violation; re-read both on every frame.
     while ((this.currentState as EngineState) !== 'closed' && this.held === null) {
       this.decoder.messageRemaining = this.maxMessageSize - this.assembler.size;
+      // Bytes of the frame that next() may complete whose UTF-8 scanPartialText() has checked.
+      const scanned = this.decoder.partialScanned;
       const frame = this.decoder.next();
       if (frame === null) {
         const head = this.decoder.partialHead;
@@ -150,7 +152,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
         return;
       }
       if (frame instanceof ProtocolError) return this.violation(frame);
-      this.handleFrame(frame);
+      this.handleFrame(frame, scanned);
     }
   }
 
@@ -270,12 +272,12 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.outbound.control(opcode, payload, tag);
   }
 
-  private handleFrame(frame: Frame): void {
+  private handleFrame(frame: Frame, scanned: number): void {
     switch (frame.opcode) {
       case Opcode.Text:
       case Opcode.Binary:
       case Opcode.Continuation: {
-        const message = this.assembler.add(frame);
+        const message = this.assembler.add(frame, scanned, this.utf8);
         if (message instanceof ProtocolError) return this.violation(message);
         if (message !== null) this.deliver(message);
         return;
@@ -326,7 +328,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     if (continuation ? !this.assembler.receivingText : head.opcode !== Opcode.Text || this.assembler.inProgress) return;
     // A continuation may begin with the end of a code point from the previous fragment.
     if (this.decoder.partialScanned === 0) this.utf8 = continuation ? UTF8_RESUMING : UTF8_BOUNDARY;
-    this.utf8 = this.decoder.scanPartial(scanUtf8, this.utf8);
+    this.utf8 = this.decoder.scanPartial(scanUtf8Using, this.utf8, this.options.isUtf8);
     if (this.utf8 === UTF8_INVALID) this.violation(new ProtocolError('WK_ERR_INVALID_UTF8', 'text message is not valid UTF-8'));
   }
 

@@ -142,11 +142,11 @@ export class FrameDecoder {
   /**
    * Folds `scan` over the bytes of the incomplete payload that arrived since the last call,
    * unmasked in place (they are not unmasked again when the frame completes), and returns the
-   * state it ends with. Lets the engine check a text frame's UTF-8 as it arrives (RFC 6455
-   * §8.1: fail fast) without copying the partial payload. Only call it after `next()` returned
-   * null with {@link partialHead} set.
+   * state it ends with; `context` is passed to every call. Lets the engine check a text frame's
+   * UTF-8 as it arrives (RFC 6455 §8.1: fail fast) without copying the partial payload. Only call
+   * it after `next()` returned null with {@link partialHead} set.
    */
-  scanPartial(scan: (bytes: Uint8Array, state: number) => number, state: number): number {
+  scanPartial<C>(scan: (bytes: Uint8Array, state: number, context: C) => number, state: number, context: C): number {
     const current = this.state;
     if (current.kind !== 'awaiting-payload') return state;
     const mask = current.mask;
@@ -154,7 +154,7 @@ export class FrameDecoder {
     this.queue.visitFrom(offset, (bytes) => {
       if (mask !== null) applyMask(bytes, 0, bytes, 0, bytes.length, maskFrom(mask, offset));
       offset += bytes.length;
-      state = scan(bytes, state);
+      state = scan(bytes, state, context);
     });
     this.scanned = offset;
     return state;

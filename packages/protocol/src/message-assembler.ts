@@ -4,6 +4,7 @@ import type { Frame } from './frame.js';
 import { Opcode } from './opcode.js';
 import { allocate, type Allocator } from './slab.js';
 import { isUtf8, type TextBytes, type Utf8Validator, viewAsText } from './text-bytes.js';
+import { scanUtf8Using, UTF8_BOUNDARY } from './utf8-scan.js';
 
 /** A complete data message, before any extension has transformed it. */
 export type RawMessage =
@@ -113,8 +114,12 @@ export class MessageAssembler {
   /**
    * Adds a data frame (Text, Binary or Continuation). Returns the message when the frame
    * completes it, null while more fragments are due, or the protocol violation.
+   *
+   * `checked` bytes at the start of the payload were scanned as they arrived (the engine's
+   * fail-fast check) and ended in UTF-8 state `state`: a whole Text frame kept as bytes is only
+   * validated from there on, so no byte is walked twice.
    */
-  add(frame: Frame): RawMessage | ProtocolError | null {
+  add(frame: Frame, checked = 0, state = UTF8_BOUNDARY): RawMessage | ProtocolError | null {
     let assembly = this.assembly;
     if (frame.opcode === Opcode.Continuation) {
       if (assembly === null) return new ProtocolError('WK_ERR_UNEXPECTED_CONTINUATION', 'continuation frame with no message in progress');
@@ -129,7 +134,7 @@ export class MessageAssembler {
       const opcode = frame.opcode === Opcode.Text ? Opcode.Text : Opcode.Binary;
       const rsv: RsvBits = { rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3 };
       const transformed = frame.rsv1 || frame.rsv2 || frame.rsv3;
-      if (frame.fin) return this.single(opcode, rsv, transformed, frame.payload);
+      if (frame.fin) return this.single(opcode, rsv, transformed, frame.payload, checked, state);
       const decoder = opcode === Opcode.Text && !transformed ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : null;
       assembly = { opcode, rsv, transformed, decoder, bytes: EMPTY, size: 0, fragments: 1 };
       this.assembly = assembly;
@@ -177,9 +182,13 @@ export class MessageAssembler {
     assembly.size = needed;
   }
 
-  private single(opcode: typeof Opcode.Text | typeof Opcode.Binary, rsv: RsvBits, transformed: boolean, payload: Uint8Array): RawMessage | ProtocolError {
+  private single(opcode: typeof Opcode.Text | typeof Opcode.Binary, rsv: RsvBits, transformed: boolean, payload: Uint8Array, checked: number, state: number): RawMessage | ProtocolError {
     if (transformed) return { kind: 'transformed', opcode, payload, rsv };
     if (opcode === Opcode.Binary) return { kind: 'binary', payload, rsv };
+    const validator = this.textValidator;
+    if (validator !== null && checked > 0) {
+      return scanUtf8Using(payload, state, validator, checked) === UTF8_BOUNDARY ? { kind: 'utf8', payload: viewAsText(payload), rsv } : invalidUtf8();
+    }
     const text = this.decodeText(payload);
     if (text instanceof ProtocolError) return text;
     return typeof text === 'string' ? { kind: 'text', text, rsv } : { kind: 'utf8', payload: text, rsv };
