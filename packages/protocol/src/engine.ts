@@ -11,7 +11,7 @@ import { DEFAULT_MAX_FRAGMENTS, MessageAssembler, type RawMessage } from './mess
 import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { PreparedMessage } from './prepared-message.js';
-import { scanUtf8Using, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-scan.js';
+import { scanUtf8Using, UTF8_BOUNDARY, UTF8_INVALID } from './utf8-scan.js';
 import { isUtf8, TextBytes } from './text-bytes.js';
 
 const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
@@ -78,7 +78,8 @@ export class Engine<Tag = unknown> implements OutboundOwner {
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
       maxFragments: positive(options.maxFragments, DEFAULT_MAX_FRAGMENTS, 'maxFragments'),
       maxMessageSize: this.maxMessageSize,
-      ...(options.textAsBytes === true ? { textAsBytes: true, isUtf8: options.isUtf8 ?? isUtf8 } : {}),
+      ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
+      ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),
     });
     this.decoder = new FrameDecoder({
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
@@ -326,8 +327,8 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     if (head.rsv1 || head.rsv2 || head.rsv3) return;
     const continuation = head.opcode === Opcode.Continuation;
     if (continuation ? !this.assembler.receivingText : head.opcode !== Opcode.Text || this.assembler.inProgress) return;
-    // A continuation may begin with the end of a code point from the previous fragment.
-    if (this.decoder.partialScanned === 0) this.utf8 = continuation ? UTF8_RESUMING : UTF8_BOUNDARY;
+    // A continuation goes on from the fragments before it (it may end a code point they began).
+    if (this.decoder.partialScanned === 0) this.utf8 = continuation ? this.assembler.textState : UTF8_BOUNDARY;
     this.utf8 = this.decoder.scanPartial(scanUtf8Using, this.utf8, this.options.isUtf8);
     if (this.utf8 === UTF8_INVALID) this.violation(new ProtocolError('WK_ERR_INVALID_UTF8', 'text message is not valid UTF-8'));
   }
