@@ -12,7 +12,7 @@ import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { PreparedMessage } from './prepared-message.js';
 import { scanUtf8Using, UTF8_BOUNDARY, UTF8_INVALID } from './utf8-scan.js';
-import { isUtf8, TextBytes } from './text-bytes.js';
+import { isUtf8, TextBytes, validatedWhenMade } from './text-bytes.js';
 
 const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
 const NO_EXTENSIONS: readonly Extension[] = [];
@@ -256,7 +256,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   private dataOpcode(data: string | Uint8Array): typeof Opcode.Text | typeof Opcode.Binary {
     if (typeof data === 'string') return Opcode.Text;
-    if (data instanceof TextBytes) return (this.options.isUtf8 ?? isUtf8)(data) ? Opcode.Text : notUtf8();
+    if (data instanceof TextBytes) return validatedWhenMade(data) || (this.options.isUtf8 ?? isUtf8)(data) ? Opcode.Text : notUtf8();
     if (data instanceof Uint8Array) return Opcode.Binary;
     throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
   }

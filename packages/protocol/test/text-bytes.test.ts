@@ -140,6 +140,29 @@ describe('TextBytes and textAsBytes', () => {
     expect(client.events).toEqual([{ type: 'text', data: 'relay ✓' }]);
   });
 
+  it('send() of a TextBytes validated when it was made (received, or from validate()) does not walk it again; one built by hand is checked', () => {
+    const seen: number[] = [];
+    const validator = (bytes: Uint8Array): boolean => {
+      seen.push(bytes.length);
+      return nodeIsUtf8(bytes);
+    };
+    const { server, client, pump } = enginePair({}, { textAsBytes: true, isUtf8: validator });
+    client.engine.send('relay ✓');
+    pump();
+    expect(seen).toEqual([9]);
+    server.engine.send(utf8Events(server.events)[0]!);
+    server.engine.send(TextBytes.validate(encode('ok'))!);
+    expect(seen).toEqual([9]);
+    server.engine.send(new TextBytes(encode('hand')));
+    expect(seen).toEqual([9, 4]);
+    pump();
+    expect(client.events).toEqual([
+      { type: 'text', data: 'relay ✓' },
+      { type: 'text', data: 'ok' },
+      { type: 'text', data: 'hand' },
+    ]);
+  });
+
   it('send() of a TextBytes that is not UTF-8 throws WK_ERR_INVALID_ARGUMENT and writes nothing', () => {
     const { client } = enginePair();
     const forged = new TextBytes([0x61, 0xff]);
