@@ -1,3 +1,4 @@
+import { applyMask, maskFrom } from './mask.js';
 import { allocate, type Allocator } from './slab.js';
 
 /**
@@ -71,8 +72,12 @@ export class ChunkQueue {
   /**
    * Removes and returns the next `n` bytes (n <= length): a view into the received chunk when
    * they lie in one chunk (no copy), a fresh array when they span several.
+   *
+   * With a `mask`, the bytes from `from` on are unmasked as they are taken (the key as it applies
+   * to byte 0; bytes before `from` are already plain): in place in the view, or while they are
+   * copied into the fresh array, so a masked payload that spans chunks costs one pass, not two.
    */
-  take(n: number): Uint8Array {
+  take(n: number, mask: Uint8Array | null = null, from = 0): Uint8Array {
     if (n === 0) return new Uint8Array(0);
     this.total -= n;
     const first = this.chunks[this.head]!;
@@ -80,6 +85,7 @@ export class ChunkQueue {
     if (n <= available) {
       const view = first.subarray(this.offset, this.offset + n);
       this.advance(n, available);
+      if (mask !== null && from < n) applyMask(view, from, view, from, n - from, maskFrom(mask, from));
       return view;
     }
     const out = allocate(n, this.large);
@@ -88,7 +94,10 @@ export class ChunkQueue {
       const chunk = this.chunks[this.head]!;
       const left = chunk.length - this.offset;
       const count = Math.min(left, n - written);
-      out.set(count === chunk.length ? chunk : chunk.subarray(this.offset, this.offset + count), written);
+      // The part of this piece that is still masked: [plain, count).
+      const plain = mask === null ? count : Math.min(count, Math.max(0, from - written));
+      if (plain > 0) out.set(plain === chunk.length ? chunk : chunk.subarray(this.offset, this.offset + plain), written);
+      if (plain < count) applyMask(chunk, this.offset + plain, out, written + plain, count - plain, maskFrom(mask!, written + plain));
       written += count;
       this.advance(count, left);
     }

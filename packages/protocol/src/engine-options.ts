@@ -93,8 +93,9 @@ export interface EngineOptions<Tag = unknown> {
    */
   readonly textAsBytes?: boolean;
   /**
-   * The UTF-8 validator for `textAsBytes` messages and for TextBytes sent. Defaults to the pure
-   * one (the protocol package runs everywhere); Node callers pass `node:buffer`'s `isUtf8`.
+   * The UTF-8 validator for `textAsBytes` messages, for TextBytes sent, and for the bulk of the
+   * fail-fast check of a Text frame still arriving. Defaults to the pure one (the protocol
+   * package runs everywhere); Node callers pass `node:buffer`'s `isUtf8`, several times faster.
    */
   readonly isUtf8?: Utf8Validator;
   /** Receives every event, in order; called as a method of this options object. */

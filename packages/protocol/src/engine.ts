@@ -11,8 +11,8 @@ import { DEFAULT_MAX_FRAGMENTS, MessageAssembler, type RawMessage } from './mess
 import { Opcode } from './opcode.js';
 import { Outbound, OUTBOUND_FAILED, type OutboundOwner } from './outbound.js';
 import type { PreparedMessage } from './prepared-message.js';
-import { scanUtf8, UTF8_BOUNDARY, UTF8_INVALID, UTF8_RESUMING } from './utf8-scan.js';
-import { isUtf8, TextBytes } from './text-bytes.js';
+import { scanUtf8Using, UTF8_BOUNDARY, UTF8_INVALID } from './utf8-scan.js';
+import { isUtf8, TextBytes, validatedWhenMade } from './text-bytes.js';
 
 const DEFAULT_MAX_MESSAGE = 100 * 1024 * 1024;
 const NO_EXTENSIONS: readonly Extension[] = [];
@@ -78,7 +78,8 @@ export class Engine<Tag = unknown> implements OutboundOwner {
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
       maxFragments: positive(options.maxFragments, DEFAULT_MAX_FRAGMENTS, 'maxFragments'),
       maxMessageSize: this.maxMessageSize,
-      ...(options.textAsBytes === true ? { textAsBytes: true, isUtf8: options.isUtf8 ?? isUtf8 } : {}),
+      ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
+      ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),
     });
     this.decoder = new FrameDecoder({
       ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
@@ -143,6 +144,8 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     // handleFrame() may close the engine or hold a violation; re-read both on every frame.
     while ((this.currentState as EngineState) !== 'closed' && this.held === null) {
       this.decoder.messageRemaining = this.maxMessageSize - this.assembler.size;
+      // Bytes of the frame that next() may complete whose UTF-8 scanPartialText() has checked.
+      const scanned = this.decoder.partialScanned;
       const frame = this.decoder.next();
       if (frame === null) {
         const head = this.decoder.partialHead;
@@ -150,7 +153,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
         return;
       }
       if (frame instanceof ProtocolError) return this.violation(frame);
-      this.handleFrame(frame);
+      this.handleFrame(frame, scanned);
     }
   }
 
@@ -253,7 +256,7 @@ export class Engine<Tag = unknown> implements OutboundOwner {
 
   private dataOpcode(data: string | Uint8Array): typeof Opcode.Text | typeof Opcode.Binary {
     if (typeof data === 'string') return Opcode.Text;
-    if (data instanceof TextBytes) return (this.options.isUtf8 ?? isUtf8)(data) ? Opcode.Text : notUtf8();
+    if (data instanceof TextBytes) return validatedWhenMade(data) || (this.options.isUtf8 ?? isUtf8)(data) ? Opcode.Text : notUtf8();
     if (data instanceof Uint8Array) return Opcode.Binary;
     throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'a message is a string or a Uint8Array');
   }
@@ -270,12 +273,12 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.outbound.control(opcode, payload, tag);
   }
 
-  private handleFrame(frame: Frame): void {
+  private handleFrame(frame: Frame, scanned: number): void {
     switch (frame.opcode) {
       case Opcode.Text:
       case Opcode.Binary:
       case Opcode.Continuation: {
-        const message = this.assembler.add(frame);
+        const message = this.assembler.add(frame, scanned, this.utf8);
         if (message instanceof ProtocolError) return this.violation(message);
         if (message !== null) this.deliver(message);
         return;
@@ -324,9 +327,9 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     if (head.rsv1 || head.rsv2 || head.rsv3) return;
     const continuation = head.opcode === Opcode.Continuation;
     if (continuation ? !this.assembler.receivingText : head.opcode !== Opcode.Text || this.assembler.inProgress) return;
-    // A continuation may begin with the end of a code point from the previous fragment.
-    if (this.decoder.partialScanned === 0) this.utf8 = continuation ? UTF8_RESUMING : UTF8_BOUNDARY;
-    this.utf8 = this.decoder.scanPartial(scanUtf8, this.utf8);
+    // A continuation goes on from the fragments before it (it may end a code point they began).
+    if (this.decoder.partialScanned === 0) this.utf8 = continuation ? this.assembler.textState : UTF8_BOUNDARY;
+    this.utf8 = this.decoder.scanPartial(scanUtf8Using, this.utf8, this.options.isUtf8);
     if (this.utf8 === UTF8_INVALID) this.violation(new ProtocolError('WK_ERR_INVALID_UTF8', 'text message is not valid UTF-8'));
   }
 

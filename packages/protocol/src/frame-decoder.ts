@@ -4,7 +4,7 @@ import type { ProtocolErrorCode } from './error-codes.js';
 import { assertNever, ProtocolError } from './errors.js';
 import type { RsvBits } from './extension.js';
 import { NO_RSV, type Frame, type Role } from './frame.js';
-import { applyMask, maskInPlace } from './mask.js';
+import { applyMask, maskFrom } from './mask.js';
 import type { Allocator } from './slab.js';
 import { isControlOpcode, isKnownOpcode } from './opcode.js';
 
@@ -111,9 +111,9 @@ export class FrameDecoder {
         }
         case 'awaiting-payload': {
           if (this.queue.length < state.length) return null;
-          const payload = this.queue.take(state.length);
-          if (this.scanned !== 0) this.finishScanned(payload, state.mask);
-          else if (state.mask !== null) maskInPlace(payload, state.mask);
+          // Unmasked as it is joined; what scanPartial() unmasked already is only copied.
+          const payload = this.queue.take(state.length, state.mask, this.scanned);
+          this.scanned = 0;
           this.state = AWAITING_HEAD;
           const { head } = state;
           return { fin: head.fin, rsv1: head.rsv1, rsv2: head.rsv2, rsv3: head.rsv3, opcode: head.opcode, payload };
@@ -142,29 +142,22 @@ export class FrameDecoder {
   /**
    * Folds `scan` over the bytes of the incomplete payload that arrived since the last call,
    * unmasked in place (they are not unmasked again when the frame completes), and returns the
-   * state it ends with. Lets the engine check a text frame's UTF-8 as it arrives (RFC 6455
-   * §8.1: fail fast) without copying the partial payload. Only call it after `next()` returned
-   * null with {@link partialHead} set.
+   * state it ends with; `context` is passed to every call. Lets the engine check a text frame's
+   * UTF-8 as it arrives (RFC 6455 §8.1: fail fast) without copying the partial payload. Only call
+   * it after `next()` returned null with {@link partialHead} set.
    */
-  scanPartial(scan: (bytes: Uint8Array, state: number) => number, state: number): number {
+  scanPartial<C>(scan: (bytes: Uint8Array, state: number, context: C) => number, state: number, context: C): number {
     const current = this.state;
     if (current.kind !== 'awaiting-payload') return state;
     const mask = current.mask;
     let offset = this.scanned;
     this.queue.visitFrom(offset, (bytes) => {
-      if (mask !== null) applyMask(bytes, 0, bytes, 0, bytes.length, rotated(mask, offset));
+      if (mask !== null) applyMask(bytes, 0, bytes, 0, bytes.length, maskFrom(mask, offset));
       offset += bytes.length;
-      state = scan(bytes, state);
+      state = scan(bytes, state, context);
     });
     this.scanned = offset;
     return state;
-  }
-
-  /** Unmasks what {@link scanPartial} has not, once the scanned frame is complete. */
-  private finishScanned(payload: Uint8Array, mask: Uint8Array | null): void {
-    const scanned = this.scanned;
-    this.scanned = 0;
-    if (mask !== null) applyMask(payload, scanned, payload, scanned, payload.length - scanned, rotated(mask, scanned));
   }
 
   private fail(error: ProtocolError): ProtocolError {
@@ -240,12 +233,6 @@ export class FrameDecoder {
     if (length > Number.MAX_SAFE_INTEGER) return error('WK_ERR_FRAME_TOO_LARGE', 'frame length exceeds 2^53 bytes');
     return null;
   }
-}
-
-/** The masking key as it applies from payload byte `offset` on (§5.3: byte i uses key byte i mod 4). */
-function rotated(mask: Uint8Array, offset: number): Uint8Array {
-  const shift = offset & 3;
-  return shift === 0 ? mask : Uint8Array.of(mask[shift]!, mask[(shift + 1) & 3]!, mask[(shift + 2) & 3]!, mask[(shift + 3) & 3]!);
 }
 
 function error(code: ProtocolErrorCode, message: string): ProtocolError {

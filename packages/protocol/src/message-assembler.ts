@@ -1,9 +1,10 @@
 import { ProtocolError } from './errors.js';
 import type { RsvBits } from './extension.js';
-import type { Frame } from './frame.js';
+import { NO_RSV, type Frame } from './frame.js';
 import { Opcode } from './opcode.js';
 import { allocate, type Allocator } from './slab.js';
 import { isUtf8, type TextBytes, type Utf8Validator, viewAsText } from './text-bytes.js';
+import { scanUtf8Using, UTF8_BOUNDARY, UTF8_INVALID } from './utf8-scan.js';
 
 /** A complete data message, before any extension has transformed it. */
 export type RawMessage =
@@ -12,11 +13,6 @@ export type RawMessage =
   | { readonly kind: 'utf8'; readonly payload: TextBytes; readonly rsv: RsvBits }
   | { readonly kind: 'transformed'; readonly opcode: typeof Opcode.Text | typeof Opcode.Binary; readonly payload: Uint8Array; readonly rsv: RsvBits }
   | { readonly kind: 'binary'; readonly payload: Uint8Array; readonly rsv: RsvBits };
-
-/** The part of TextDecoder used here (a structural type: under Node's types TextDecoder is a value only). */
-interface StreamDecoder {
-  decode(input: Uint8Array, options: { stream: boolean }): string;
-}
 
 /**
  * Default largest number of frames in one message: 65,536. Autobahn cases 9.3.1 and 9.4.1 send a
@@ -38,7 +34,10 @@ export interface MessageAssemblerOptions {
   readonly maxMessageSize?: number;
   /** Deliver Text messages as their validated UTF-8 bytes ({@link TextBytes}) instead of strings. Default false: strings, as the WHATWG WebSocket. */
   readonly textAsBytes?: boolean;
-  /** The UTF-8 validator of `textAsBytes` messages. Default the pure {@link isUtf8}; Node passes `node:buffer`'s (native). */
+  /**
+   * The UTF-8 validator of `textAsBytes` messages and of the fragments of every Text message.
+   * Default the pure {@link isUtf8}; Node passes `node:buffer`'s (native, several times faster).
+   */
   readonly isUtf8?: Utf8Validator;
 }
 
@@ -47,8 +46,8 @@ interface Assembly {
   readonly rsv: RsvBits;
   /** The first frame set an extension's RSV bit: UTF-8 is checked after the extension decodes. */
   readonly transformed: boolean;
-  /** Streaming decoder of a fragmented text message, so that a code point may span fragments; null otherwise. */
-  readonly decoder: StreamDecoder | null;
+  /** The UTF-8 state after the fragments so far (see scanUtf8), so that a code point may span fragments; UTF8_UNCHECKED for binary or transformed. */
+  utf8: number;
   /** The payload so far, in `bytes[0, size)`: one buffer that grows, never one object per fragment. */
   bytes: Uint8Array;
   size: number;
@@ -61,18 +60,21 @@ interface Assembly {
  */
 const wholeDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const EMPTY = new Uint8Array(0);
+/** The {@link Assembly.utf8} of a message whose UTF-8 is not checked here (binary, or transformed by an extension). */
+const UTF8_UNCHECKED = -2;
 
 /**
  * Joins data frames into messages (RFC 6455 §5.4) and validates text incrementally: each
- * fragment is run through a streaming, fatal UTF-8 decoder as it arrives, so invalid bytes
- * fail the connection at once (fail fast, §8.1), even when a code point spans fragments.
+ * fragment's UTF-8 is checked as it arrives (the validator on its whole code points, one number
+ * of state between fragments), so invalid bytes fail the connection at once (fail fast, §8.1),
+ * even when a code point spans fragments.
  *
  * A fragmented message is copied into one buffer that doubles as it fills, so a fragment costs
  * its bytes and nothing else: an empty continuation frame costs no memory at all, and a message
  * of a million 1-byte fragments holds one buffer, not a million arrays. The number of fragments
  * is bounded too (`maxFragments`), so a message that never ends cannot keep a connection busy
- * parsing headers. The streaming decoder exists only while a fragmented text message is in
- * progress, and whole messages go through one shared decoder, so an idle connection holds none.
+ * parsing headers. Text is decoded once, from the whole message, by one shared decoder, so an
+ * idle connection holds none.
  */
 export class MessageAssembler {
   private assembly: Assembly | null = null;
@@ -81,10 +83,13 @@ export class MessageAssembler {
   private readonly maxMessageSize: number;
   /** The validator of text kept as bytes; null when text is decoded to strings. */
   private readonly textValidator: Utf8Validator | null;
+  /** The validator of fragments; undefined for the pure scan. */
+  private readonly validate: Utf8Validator | undefined;
 
   constructor(options: MessageAssemblerOptions = {}) {
     this.large = options.allocate;
     this.textValidator = options.textAsBytes === true ? (options.isUtf8 ?? isUtf8) : null;
+    this.validate = options.isUtf8;
     this.maxFragments = options.maxFragments ?? DEFAULT_MAX_FRAGMENTS;
     this.maxMessageSize = options.maxMessageSize ?? Number.POSITIVE_INFINITY;
   }
@@ -102,7 +107,12 @@ export class MessageAssembler {
   /** Whether a fragmented Text message no extension transformed is in progress (its UTF-8 is checked as it arrives). */
   get receivingText(): boolean {
     const assembly = this.assembly;
-    return assembly !== null && assembly.opcode === Opcode.Text && !assembly.transformed;
+    return assembly !== null && assembly.utf8 !== UTF8_UNCHECKED;
+  }
+
+  /** The UTF-8 state after the fragments of the Text message in progress (see {@link receivingText}): where the next fragment's check starts. */
+  get textState(): number {
+    return this.assembly?.utf8 ?? UTF8_BOUNDARY;
   }
 
   /** Drops a partial message (the peer closed in the middle of it). */
@@ -113,8 +123,12 @@ export class MessageAssembler {
   /**
    * Adds a data frame (Text, Binary or Continuation). Returns the message when the frame
    * completes it, null while more fragments are due, or the protocol violation.
+   *
+   * `checked` bytes at the start of the payload were scanned as they arrived (the engine's
+   * fail-fast check, from {@link textState} for a continuation) and ended in UTF-8 state
+   * `state`: the frame is only checked from there on, so no byte is walked twice.
    */
-  add(frame: Frame): RawMessage | ProtocolError | null {
+  add(frame: Frame, checked = 0, state = UTF8_BOUNDARY): RawMessage | ProtocolError | null {
     let assembly = this.assembly;
     if (frame.opcode === Opcode.Continuation) {
       if (assembly === null) return new ProtocolError('WK_ERR_UNEXPECTED_CONTINUATION', 'continuation frame with no message in progress');
@@ -127,18 +141,18 @@ export class MessageAssembler {
     } else {
       if (assembly !== null) return new ProtocolError('WK_ERR_EXPECTED_CONTINUATION', 'new data frame while a fragmented message is in progress');
       const opcode = frame.opcode === Opcode.Text ? Opcode.Text : Opcode.Binary;
-      const rsv: RsvBits = { rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3 };
       const transformed = frame.rsv1 || frame.rsv2 || frame.rsv3;
-      if (frame.fin) return this.single(opcode, rsv, transformed, frame.payload);
-      const decoder = opcode === Opcode.Text && !transformed ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : null;
-      assembly = { opcode, rsv, transformed, decoder, bytes: EMPTY, size: 0, fragments: 1 };
+      // The shared NO_RSV for the common frame: one object fewer per message.
+      const rsv: RsvBits = transformed ? { rsv1: frame.rsv1, rsv2: frame.rsv2, rsv3: frame.rsv3 } : NO_RSV;
+      if (frame.fin) return this.single(opcode, rsv, transformed, frame.payload, checked, state);
+      const utf8 = opcode === Opcode.Text && !transformed ? UTF8_BOUNDARY : UTF8_UNCHECKED;
+      assembly = { opcode, rsv, transformed, utf8, bytes: EMPTY, size: 0, fragments: 1 };
       this.assembly = assembly;
     }
-    if (assembly.decoder !== null) {
-      try {
-        // Validation only: the text is decoded once, from the joined bytes, when the message ends.
-        assembly.decoder.decode(frame.payload, { stream: !frame.fin });
-      } catch {
+    if (assembly.utf8 !== UTF8_UNCHECKED) {
+      // Validation only: the text is decoded once, from the joined bytes, when the message ends.
+      assembly.utf8 = checked > 0 ? scanUtf8Using(frame.payload, state, this.validate, checked) : scanUtf8Using(frame.payload, assembly.utf8, this.validate);
+      if (assembly.utf8 === UTF8_INVALID || (frame.fin && assembly.utf8 !== UTF8_BOUNDARY)) {
         this.assembly = null;
         return invalidUtf8();
       }
@@ -177,12 +191,19 @@ export class MessageAssembler {
     assembly.size = needed;
   }
 
-  private single(opcode: typeof Opcode.Text | typeof Opcode.Binary, rsv: RsvBits, transformed: boolean, payload: Uint8Array): RawMessage | ProtocolError {
+  private single(opcode: typeof Opcode.Text | typeof Opcode.Binary, rsv: RsvBits, transformed: boolean, payload: Uint8Array, checked: number, state: number): RawMessage | ProtocolError {
     if (transformed) return { kind: 'transformed', opcode, payload, rsv };
     if (opcode === Opcode.Binary) return { kind: 'binary', payload, rsv };
-    const text = this.decodeText(payload);
-    if (text instanceof ProtocolError) return text;
-    return typeof text === 'string' ? { kind: 'text', text, rsv } : { kind: 'utf8', payload: text, rsv };
+    const validator = this.textValidator;
+    if (validator !== null) {
+      const valid = checked > 0 ? scanUtf8Using(payload, state, validator, checked) === UTF8_BOUNDARY : validator(payload);
+      return valid ? { kind: 'utf8', payload: viewAsText(payload), rsv } : invalidUtf8();
+    }
+    try {
+      return { kind: 'text', text: wholeDecoder.decode(payload), rsv };
+    } catch {
+      return invalidUtf8();
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 as nodeIsUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, Opcode, type EngineEvent } from '../src/index.js';
 import { closeCodeOf, framesWritten, random, recorded } from './support/engine-pair.js';
@@ -67,6 +68,27 @@ describe('Engine', () => {
         binary.engine.receive(bytesOfBinary.slice(cut));
         expect(binary.events).toHaveLength(1);
         expect(binary.events[0]!.type).toBe('binary');
+      });
+
+      it('checks a continuation that arrives in pieces from where the fragments before it ended: a code point they began must go on', () => {
+        // "a" then the lead byte of '€' (E2): the continuation must start with a continuation byte, not "A".
+        const first = frame(sender, Opcode.Text, Uint8Array.of(0x61, 0xe2), false);
+        const rest = frame(sender, Opcode.Continuation, text.encode('ABCDEFGH'), true);
+        const { engine, events } = recorded(role);
+        engine.receive(join(first, rest.slice(0, rest.length - 4)));
+        expect(types(events)).toEqual(['protocol-error WK_ERR_INVALID_UTF8', 'close']);
+      });
+
+      it('with the validator injected, delivers a fragmented text message whose fragments arrive in pieces intact', () => {
+        const message = text.encode('wirekit ✓ 😀 '.repeat(300));
+        const whole = join(frame(sender, Opcode.Text, message.subarray(0, 1001), false), frame(sender, Opcode.Continuation, message.subarray(1001, 2002), false), frame(sender, Opcode.Continuation, message.subarray(2002), true));
+        for (const options of [{ isUtf8: nodeIsUtf8 }, { isUtf8: nodeIsUtf8, textAsBytes: true }]) {
+          const { engine, events } = recorded(role, options);
+          for (let at = 0; at < whole.length; at += 333) engine.receive(whole.slice(at, at + 333));
+          expect(events).toHaveLength(1);
+          const event = events[0]!;
+          expect(event.type === 'text' ? event.data : event.type === 'utf8' ? new TextDecoder().decode(event.data) : event.type).toBe(new TextDecoder().decode(message));
+        }
       });
 
       it('delivers a valid text frame that arrives in many pieces intact', () => {

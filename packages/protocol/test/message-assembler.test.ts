@@ -31,6 +31,33 @@ describe('MessageAssembler', () => {
       expect((result as ProtocolError).closeCode).toBe(1007);
     });
 
+    it('checks a fragmented Text message fragment by fragment with the injected validator, each byte once, with no decoder per message', () => {
+      const seen: number[] = [];
+      const strict = new TextDecoder('utf-8', { fatal: true });
+      const validator = (bytes: Uint8Array): boolean => {
+        seen.push(bytes.length);
+        try {
+          strict.decode(bytes);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const text = utf8.encode('héllo 世界 🚀 '.repeat(40));
+      const assembler = new MessageAssembler({ isUtf8: validator });
+      // Cut inside code points: the validator sees the whole code points of each fragment.
+      expect(assembler.add(frame(Opcode.Text, text.subarray(0, 301), false))).toBeNull();
+      expect(assembler.add(frame(Opcode.Continuation, text.subarray(301, 602), false))).toBeNull();
+      expect(assembler.add(frame(Opcode.Continuation, text.subarray(602), true))).toMatchObject({ kind: 'text', text: new TextDecoder().decode(text) });
+      expect(seen).toHaveLength(3);
+      expect(seen.reduce((n, length) => n + length, 0)).toBeLessThanOrEqual(text.length);
+      // Invalid bytes in the second fragment fail it at once, before the message ends.
+      const bad = text.slice();
+      bad[400] = 0xff;
+      expect(assembler.add(frame(Opcode.Text, bad.subarray(0, 301), false))).toBeNull();
+      expect((assembler.add(frame(Opcode.Continuation, bad.subarray(301, 602), false)) as ProtocolError).code).toBe('WK_ERR_INVALID_UTF8');
+    });
+
     it('fails a message that ends in the middle of a code point', () => {
       const assembler = new MessageAssembler();
       expect(assembler.add(frame(Opcode.Text, EURO.subarray(0, 2), false))).toBeNull();

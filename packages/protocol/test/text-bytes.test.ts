@@ -80,6 +80,40 @@ describe('TextBytes and textAsBytes', () => {
       expect(utf8Events(receiver.events)).toEqual([]);
     });
 
+    /** A Text frame's bytes on the wire, cut into three pieces (inside code points). */
+    const framePieces = (payload: Uint8Array): Uint8Array[] => {
+      const wire = encodeFrame({ opcode: Opcode.Text, payload, mask: receiverRole === 'server' ? new Uint8Array([1, 2, 3, 4]) : null });
+      const bytes = new Uint8Array(wire.reduce((n, chunk) => n + chunk.length, 0));
+      let at = 0;
+      for (const chunk of wire) bytes.set(chunk, (at += chunk.length) - chunk.length);
+      return [bytes.slice(0, 1001), bytes.slice(1001, 2502), bytes.slice(2502)];
+    };
+
+    it('a Text frame that arrives in pieces is checked as it arrives, each byte once, by the injected validator', () => {
+      const seen: number[] = [];
+      const { receiver } = pair((bytes) => {
+        seen.push(bytes.length);
+        return nodeIsUtf8(bytes);
+      });
+      const payload = encode('héllo 世界 🚀 '.repeat(200));
+      for (const piece of framePieces(payload)) receiver.engine.receive(piece);
+      expect(utf8Events(receiver.events).map(decode)).toEqual([decode(payload)]);
+      // The validator saw the bulk of every piece; no byte twice (a few at the cuts were scanned in JS).
+      expect(seen).toHaveLength(3);
+      expect(seen.reduce((n, length) => n + length, 0)).toBeLessThanOrEqual(payload.length);
+      expect(seen.reduce((n, length) => n + length, 0)).toBeGreaterThan(payload.length - 24);
+    });
+
+    it('invalid UTF-8 in the last piece of a Text frame checked as it arrived fails with 1007', () => {
+      const { receiver } = pair(nodeIsUtf8);
+      const payload = encode('héllo 世界 🚀 '.repeat(200));
+      payload[payload.length - 10] = 0xff;
+      for (const piece of framePieces(payload)) receiver.engine.receive(piece);
+      const error = receiver.events.find((event) => event.type === 'protocol-error');
+      expect(error?.type === 'protocol-error' && error.error.code).toBe('WK_ERR_INVALID_UTF8');
+      expect(utf8Events(receiver.events)).toEqual([]);
+    });
+
     it('uses the injected validator', () => {
       const seen: number[] = [];
       const { sender, receiver, pump } = pair((bytes) => {
@@ -104,6 +138,29 @@ describe('TextBytes and textAsBytes', () => {
     expect(frame!.opcode).toBe(Opcode.Text);
     expect(decode(frame!.payload)).toBe('relay ✓');
     expect(client.events).toEqual([{ type: 'text', data: 'relay ✓' }]);
+  });
+
+  it('send() of a TextBytes validated when it was made (received, or from validate()) does not walk it again; one built by hand is checked', () => {
+    const seen: number[] = [];
+    const validator = (bytes: Uint8Array): boolean => {
+      seen.push(bytes.length);
+      return nodeIsUtf8(bytes);
+    };
+    const { server, client, pump } = enginePair({}, { textAsBytes: true, isUtf8: validator });
+    client.engine.send('relay ✓');
+    pump();
+    expect(seen).toEqual([9]);
+    server.engine.send(utf8Events(server.events)[0]!);
+    server.engine.send(TextBytes.validate(encode('ok'))!);
+    expect(seen).toEqual([9]);
+    server.engine.send(new TextBytes(encode('hand')));
+    expect(seen).toEqual([9, 4]);
+    pump();
+    expect(client.events).toEqual([
+      { type: 'text', data: 'relay ✓' },
+      { type: 'text', data: 'ok' },
+      { type: 'text', data: 'hand' },
+    ]);
   });
 
   it('send() of a TextBytes that is not UTF-8 throws WK_ERR_INVALID_ARGUMENT and writes nothing', () => {
