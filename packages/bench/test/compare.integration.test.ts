@@ -56,6 +56,19 @@ describe('comparison benchmark (quick sizes, no speed assertions)', () => {
     expect(svg.match(/<text class="value"/g)).toHaveLength(bars);
   }, 300_000);
 
+  it('runs the handshakes with 32 connections in flight at once, in both columns and the verdicts', async () => {
+    const result = await runComparison({ quick: true, repetitions: 1, transports: ['ws + bufferutil', 'framed'], workloads: ['handshakes32'] });
+    for (const transport of ['ws + bufferutil', 'framed']) {
+      const cell = result.cells[transport]?.handshakes32;
+      expect(cell, transport).toMatchObject({ ok: true, measurement: { unit: 'conn/s' } });
+      expect(cell?.ok && cell.measurement.value, transport).toBeGreaterThan(0);
+    }
+    const table = renderTable(result);
+    expect(table.split('\n')[0]).toBe('|  | handshakes/s, 32 at once |');
+    expect(table).toMatch(/\| framed \| [\d,]+ \(\d+\.\d\d×\) \|/);
+    expect(renderVerdicts(result, 'framed')).toMatch(/\| handshakes\/s, 32 at once \| [\d,]+ \| [\d,]+ \| \d+\.\d\d× \| (ahead|level|behind) \|/);
+  }, 120_000);
+
   it('reports a transport that cannot be loaded as n/a with its reason, never as a number', async () => {
     const result = await runComparison({ quick: true, repetitions: 1, transports: ['ws + bufferutil'], workloads: ['small'] });
     const table = renderTable({ ...result, transports: [...result.transports, 'missing'], cells: { ...result.cells, missing: { small: { ok: false, reason: 'not built' } } } });

@@ -43,15 +43,30 @@ function checkPeer(socket: TLSSocket, verifyPeer: NonNullable<TlsOptions['verify
     : NWError.tls('The server certificate was refused by the verifyPeer hook');
 }
 
+/** A dial under way: the socket (still connecting), the outcome, and a way to give up on it. */
+export interface Dialing {
+  /** The socket, writable at once: Node queues what is written until the connection is up. */
+  readonly socket: Socket;
+  /** Resolves once connected (TLS: once the handshake and the pinning hook passed); see {@link dialSocket}. */
+  readonly connected: Promise<Socket>;
+  /** Fails the dial now with `error` (the socket is destroyed), unless it already settled. */
+  cancel(error: WireKitError): void;
+}
+
 /**
  * Opens a TCP (or TLS) connection: resolves with the socket once it is connected (TLS: once the
  * handshake and the pinning hook passed), rejects with a WireKitError (ECONNREFUSED, ENOTFOUND,
  * TLS, timeout, abort) after destroying the socket.
  */
 export function dialSocket(options: DialOptions): Promise<Socket> {
+  if (options.signal?.aborted === true) return Promise.reject(NWError.from(options.signal.reason));
+  return startDial(options).connected;
+}
+
+/** {@link dialSocket}, with the socket in hand while it connects. */
+export function startDial(options: DialOptions): Dialing {
   const { host, port, tls, signal } = options;
   const clock = options.clock ?? systemClock;
-  if (signal?.aborted === true) return Promise.reject(NWError.from(signal.reason));
   const local = {
     ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     ...(options.localPort === undefined ? {} : { localPort: options.localPort }),
@@ -69,9 +84,10 @@ export function dialSocket(options: DialOptions): Promise<Socket> {
           rejectUnauthorized: tls.rejectUnauthorized ?? true,
           ALPNProtocols: [...(options.alpn ?? ['http/1.1'])],
         });
-  return new Promise<Socket>((resolve, reject) => {
+  let finish: (error: WireKitError | null) => void = () => undefined;
+  const connected = new Promise<Socket>((resolve, reject) => {
     let settled = false;
-    const finish = (error: WireKitError | null): void => {
+    finish = (error) => {
       if (settled) return;
       settled = true;
       clock.clearTimeout(timer);
@@ -96,4 +112,5 @@ export function dialSocket(options: DialOptions): Promise<Socket> {
       finish(refusal);
     });
   });
+  return { socket, connected, cancel: (error) => finish(error) };
 }

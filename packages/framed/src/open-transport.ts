@@ -3,6 +3,8 @@ import { randomBytes, createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import {
   framedConnection,
+  toWireKitError,
+  type ByteChannel,
   openClientConnection,
   socketChannel,
   systemClock,
@@ -13,7 +15,7 @@ import {
   type EngineConnection,
   type MessageFramer,
 } from '@wirekit/core';
-import { dialSocket, type DialOptions } from './dial-socket.js';
+import { dialSocket, startDial, type DialOptions } from './dial-socket.js';
 import { sharedHttp2Pool } from './http2-session-pool.js';
 
 import type { DialTarget } from './nw-endpoint.js';
@@ -67,21 +69,37 @@ export async function openWebSocket(
   const budget = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
   const started = clock.now();
   const dial = dialOptions(target, options, settings, secure, budget);
+  const handshake = (channel: ByteChannel, connectTimeout: number): Promise<EngineConnection> =>
+    openClientConnection(channel, { ...options, url: target.url, random: nodeRandom, sha1: nodeSha1, isUtf8, allocate: nodeAllocate, clock, connectTimeout });
+  if (!secure && options.http2 !== true && options.skipHandshake !== true && options.signal?.aborted !== true) return openEarly(dial, handshake, budget);
   const route = options.http2 === true && options.skipHandshake !== true ? await sharedHttp2Pool.route(dial) : null;
   // After a probe that fell back, the HTTP/1.1 dial gets what the probe left of the budget.
   const socket = route?.socket ?? (await dialSocket(route === null ? dial : { ...dial, timeout: Math.max(1, budget - (clock.now() - started)) }));
-  const connectTimeout = Math.max(1, budget - (clock.now() - started));
-  const connection = await openClientConnection(route?.kind === 'h2' ? route.channel : socketChannel(socket), {
-    ...options,
-    url: target.url,
-    random: nodeRandom,
-    sha1: nodeSha1,
-    isUtf8,
-    allocate: nodeAllocate,
-    clock,
-    connectTimeout,
-  });
+  const connection = await handshake(route?.kind === 'h2' ? route.channel : socketChannel(socket), Math.max(1, budget - (clock.now() - started)));
   return { kind: 'websocket', connection, socket };
+}
+
+/**
+ * Plain TCP: the upgrade request is written as soon as the socket exists (Node sends it the
+ * moment TCP is up), so the handshake's setup runs while the connection opens instead of after
+ * it. Only without TLS: over TLS the request waits for the server's certificate (and the
+ * `verifyPeer` pin). A dial that fails rejects with the dial's error, as before; the
+ * handshake's own rejection is then only the echo of the destroyed socket.
+ */
+async function openEarly(dial: DialOptions, handshake: (channel: ByteChannel, connectTimeout: number) => Promise<EngineConnection>, budget: number): Promise<OpenedTransport & { kind: 'websocket' }> {
+  const dialing = startDial(dial);
+  let opening: Promise<EngineConnection>;
+  try {
+    opening = handshake(socketChannel(dialing.socket), budget);
+  } catch (error) {
+    // A bad option: the dial is given up (its timer cleared), its rejection already answered.
+    dialing.connected.catch(() => undefined);
+    dialing.cancel(toWireKitError(error));
+    throw error;
+  }
+  opening.catch(() => undefined);
+  const socket = await dialing.connected;
+  return { kind: 'websocket', connection: await opening, socket };
 }
 
 /** Dials TCP/TLS and frames messages over it with `framer` (core's `framedConnection`). */

@@ -1,4 +1,7 @@
+import { Socket } from 'node:net';
 import { WireKitError } from '@wirekit/core';
+
+const write = Socket.prototype.write;
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connect } from '../src/index.js';
 import { within } from './support/harness.js';
@@ -46,6 +49,22 @@ describe('connect()', () => {
       spy.mockRestore();
     }
     await within(connection.close(1000));
+  });
+
+  it('writes the upgrade request while TCP still connects (ws: and http: only), so no turn of the event loop separates the two', async () => {
+    ws = await wsServer();
+    const states: boolean[] = [];
+    const spy = vi.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: Parameters<Socket['write']>) {
+      states.push(this.connecting);
+      return write.apply(this, args);
+    });
+    try {
+      const connection = await within(connect(`${ws.url}/early`));
+      expect(states[0]).toBe(true);
+      await within(connection.close(1000));
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('rejects with WK_ERR_CONNECTION_REFUSED (posix ECONNREFUSED) when nothing listens', async () => {

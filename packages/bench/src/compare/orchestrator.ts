@@ -8,7 +8,7 @@ import { planFileLimit, readFileLimit } from '../soak/run-soak.js';
 import { TRANSPORTS, type TransportEntry } from './clients.js';
 import { BROADCAST_MAX, isBroadcast, type Measurement, type WorkloadName } from './workloads.js';
 
-export const WORKLOADS: readonly WorkloadName[] = ['small', 'large', 'text', 'latency', 'handshakes', 'idle', 'broadcast1k', 'broadcast10k'];
+export const WORKLOADS: readonly WorkloadName[] = ['small', 'large', 'text', 'latency', 'handshakes', 'handshakes32', 'idle', 'broadcast1k', 'broadcast10k'];
 
 export interface ComparisonOptions {
   readonly quick: boolean;

@@ -22,6 +22,7 @@ export const COLUMNS: readonly Column[] = [
   { title: 'RTT p50 (µs)', workload: 'latency', key: 'value', higherIsBetter: false, digits: 0 },
   { title: 'RTT p99 (µs)', workload: 'latency', key: 'p99', higherIsBetter: false, digits: 0 },
   { title: 'handshakes/s', workload: 'handshakes', key: 'value', higherIsBetter: true, digits: 0 },
+  { title: 'handshakes/s, 32 at once', workload: 'handshakes32', key: 'value', higherIsBetter: true, digits: 0 },
   { title: 'idle client (KiB heap/conn)', workload: 'idle', key: 'value', higherIsBetter: false, digits: 1 },
   { title: 'idle server (KiB heap/conn)', workload: 'idle', key: 'serverHeapKiB', higherIsBetter: false, digits: 1 },
 ];

@@ -3,7 +3,7 @@
  *   --quick           small sizes, one repetition (a smoke run)
  *   --reps N          repetitions (default 3); medians are reported
  *   --only a,b        transport names (see clients.ts), e.g. --only ws,framed
- *   --workloads a,b   small, large, text, latency, handshakes, idle, broadcast1k, broadcast10k
+ *   --workloads a,b   small, large, text, latency, handshakes, handshakes32, idle, broadcast1k, broadcast10k
  *   --write-docs      write docs/benchmarks-table.md, docs/public/benchmarks.svg and .json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,13 @@ import type { Message } from '@wirekit/core';
 import { runBroadcast } from './broadcast-workload.js';
 import type { BenchClient, Dialer } from './clients.js';
 
-export type WorkloadName = 'small' | 'large' | 'text' | 'latency' | 'handshakes' | 'idle' | 'broadcast1k' | 'broadcast10k';
+export type WorkloadName = 'small' | 'large' | 'text' | 'latency' | 'handshakes' | 'handshakes32' | 'idle' | 'broadcast1k' | 'broadcast10k';
+
+/**
+ * Connections in flight at once in `handshakes32`: enough for a server to overlap the handshakes of
+ * many clients (as on a reconnect storm), few enough that neither process runs out of descriptors.
+ */
+export const HANDSHAKE_CONCURRENCY = 32;
 
 /** The most subscribers a broadcast workload holds (each process needs a descriptor per connection). */
 export const BROADCAST_MAX = 10_000;
@@ -27,6 +33,8 @@ export interface WorkloadSize {
   readonly latencyCount: number;
   /** Sequential connect + close. */
   readonly handshakeCount: number;
+  /** Connect + close in all, HANDSHAKE_CONCURRENCY at a time. */
+  readonly concurrentHandshakeCount: number;
   /** Idle connections held open. */
   readonly idleCount: number;
   /** The broadcast workloads: single broadcasts timed, and rounds of `window` broadcasts. */
@@ -39,6 +47,7 @@ export const FULL: WorkloadSize = {
   textCount: 20_000,
   latencyCount: 5_000,
   handshakeCount: 1_000,
+  concurrentHandshakeCount: 2_000,
   idleCount: 1_000,
   broadcast: { single: 11, rounds: 8, window: 8, scale: 1 },
 };
@@ -49,6 +58,7 @@ export const QUICK: WorkloadSize = {
   textCount: 200,
   latencyCount: 100,
   handshakeCount: 20,
+  concurrentHandshakeCount: 64,
   idleCount: 20,
   broadcast: { single: 3, rounds: 2, window: 4, scale: 0.01 },
 };
@@ -89,6 +99,21 @@ function pipeline(client: BenchClient, message: Message, count: number, window: 
       client.send(message);
     }
   });
+}
+
+/** Connect + close `count` times, `concurrency` at a time; resolves with the elapsed ms. */
+async function handshakes(dial: Dialer, url: string, count: number, concurrency: number): Promise<number> {
+  const start = performance.now();
+  let started = 0;
+  const worker = async (): Promise<void> => {
+    while (started < count) {
+      started += 1;
+      const client = await dial(url, false);
+      await client.close();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return performance.now() - start;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -135,12 +160,12 @@ export async function runWorkload(name: WorkloadName, dial: Dialer, url: string,
       return { value: percentile(samples, 50) * 1000, unit: 'µs p50', extra: { p99: percentile(samples, 99) * 1000 } };
     }
     case 'handshakes': {
-      const start = performance.now();
-      for (let i = 0; i < size.handshakeCount; i++) {
-        const client = await dial(url, false);
-        await client.close();
-      }
-      return { value: (size.handshakeCount / (performance.now() - start)) * 1000, unit: 'conn/s' };
+      const ms = await handshakes(dial, url, size.handshakeCount, 1);
+      return { value: (size.handshakeCount / ms) * 1000, unit: 'conn/s' };
+    }
+    case 'handshakes32': {
+      const ms = await handshakes(dial, url, size.concurrentHandshakeCount, HANDSHAKE_CONCURRENCY);
+      return { value: (size.concurrentHandshakeCount / ms) * 1000, unit: 'conn/s' };
     }
     case 'broadcast1k':
     case 'broadcast10k': {
