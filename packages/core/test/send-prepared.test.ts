@@ -24,6 +24,7 @@ class HeldChannel implements ByteChannel {
 
 /** A caller's ticket that records how it was settled (and that `this` was the ticket). */
 class RecordingTicket implements SendTicket {
+  promise: Promise<void> | null = null;
   prev: SendTicket | null = null;
   next: SendTicket | null = null;
   settled = false;
