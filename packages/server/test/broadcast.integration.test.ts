@@ -1,37 +1,14 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Connection, EngineConnection } from '@wirekit/core';
-import { broadcast, type BroadcastResult, type WireKitServer } from '../src/index.js';
+import type { Connection } from '@wirekit/core';
+import { broadcast, type BroadcastResult } from '../src/index.js';
 import { collect, openClient, upgradeRequest, within } from './support/harness.js';
-import { startServer } from './support/servers.js';
+import { arrivals, startServer } from './support/servers.js';
 
 const sockets: Socket[] = [];
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
 });
-
-/** The server's connections, in the order they opened. */
-function arrivals(server: WireKitServer): { next: () => Promise<EngineConnection> } {
-  const opened: EngineConnection[] = [];
-  const waiters: Array<() => void> = [];
-  server.on('connection', (connection) => {
-    opened.push(connection);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  let taken = 0;
-  return {
-    next: () =>
-      within(5_000, new Promise((resolve) => {
-        const check = (): void => {
-          const connection = opened[taken];
-          if (connection === undefined) return void waiters.push(check);
-          taken++;
-          resolve(connection);
-        };
-        check();
-      }), 'a connection'),
-  };
-}
 
 /** A subscriber that completes the handshake and then never reads: its buffers fill up. */
 async function stalledSubscriber(port: number): Promise<Socket> {

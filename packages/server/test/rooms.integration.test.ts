@@ -3,31 +3,18 @@ import type { EngineConnection } from '@wirekit/core';
 import type WebSocket from 'ws';
 import type { WireKitServer } from '../src/index.js';
 import { closeOf, collect, openClient, within } from './support/harness.js';
-import { startServer } from './support/servers.js';
+import { arrivals, startServer } from './support/servers.js';
 
 /** A chat server: each client joins the room named by its path and its messages go to the others. */
 async function startChat(): Promise<{ server: WireKitServer; url: string; joined: () => Promise<EngineConnection> }> {
   const { server, url } = await startServer();
-  const arrivals: EngineConnection[] = [];
-  const waiters: Array<() => void> = [];
   server.on('connection', (connection, request) => {
     const room = server.rooms.get(request.target);
     room.join(connection);
     connection.on('message', (message) => void room.broadcast(message, { except: connection }));
-    arrivals.push(connection);
-    for (const wake of waiters.splice(0)) wake();
   });
-  let taken = 0;
-  const joined = (): Promise<EngineConnection> =>
-    within(5_000, new Promise((resolve) => {
-      const check = (): void => {
-        const next = arrivals[taken];
-        if (next === undefined) return void waiters.push(check);
-        taken++;
-        resolve(next);
-      };
-      check();
-    }), 'a client to join');
+  // After the listener above: a connection taken from here has joined its room.
+  const { next: joined } = arrivals(server, 'a client to join');
   return { server, url, joined };
 }
 

@@ -1,5 +1,6 @@
 /** Starts WireKitServers on ephemeral loopback ports and closes them after each test. */
 import { afterEach } from 'vitest';
+import type { EngineConnection } from '@wirekit/core';
 import { WireKitServer, type WireKitServerOptions } from '../../src/index.js';
 import { within } from './harness.js';
 
@@ -24,4 +25,30 @@ export async function startEchoServer(options: WireKitServerOptions = {}): Promi
     connection.on('message', (message) => void connection.send(message).catch(() => undefined));
   });
   return started;
+}
+
+/**
+ * The server's connections, in the order they opened: each next() waits (at most 5 s) for the
+ * next one. Listeners added to `connection` before this call run first.
+ */
+export function arrivals(server: WireKitServer, what = 'a connection'): { next: () => Promise<EngineConnection> } {
+  const opened: EngineConnection[] = [];
+  const waiters: Array<() => void> = [];
+  server.on('connection', (connection) => {
+    opened.push(connection);
+    for (const wake of waiters.splice(0)) wake();
+  });
+  let taken = 0;
+  return {
+    next: () =>
+      within(5_000, new Promise((resolve) => {
+        const check = (): void => {
+          const connection = opened[taken];
+          if (connection === undefined) return void waiters.push(check);
+          taken++;
+          resolve(connection);
+        };
+        check();
+      }), what),
+  };
 }
