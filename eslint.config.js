@@ -53,7 +53,7 @@ const engineRestrictedProperties = [
 ];
 
 export default defineConfig([
-  globalIgnores(['**/dist/', '**/node_modules/', '**/.tsc/', '**/coverage/', '**/.bench-out/']),
+  globalIgnores(['**/dist/', '**/node_modules/', '**/.tsc/', '**/coverage/', '**/.bench-out/', '**/scratch/']),
 
   {
     name: 'wirekit/files',

@@ -27,6 +27,14 @@ export interface InProcessHubOptions {
    * dropped beyond it, so that rooms named by clients cannot grow memory without bound.
    */
   readonly maxRooms?: number;
+  /**
+   * Bytes of payload kept for resume, in all rooms together (a string counts two bytes per
+   * UTF-16 unit). Defaults to 64 MiB: 1 000 chat messages of 64 KiB fit, while a relay of large
+   * messages cannot pin maxLen × maxMessageSize (100 GB) per room. Beyond it the least recently
+   * published rooms lose their backlog first, then the oldest entries of the room published to;
+   * its newest entry is always kept. A resume from before what was let go gets `trimmed`.
+   */
+  readonly maxBytes?: number;
   /** Session records kept. Defaults to 100 000 (a record is a few hundred bytes); the oldest goes first. */
   readonly maxSessions?: number;
   readonly clock?: Clock;
@@ -35,6 +43,8 @@ export interface InProcessHubOptions {
 interface Stream {
   entries: BrokerEntry[];
   seq: number;
+  /** Bytes of payload of `entries` (see {@link InProcessHubOptions.maxBytes}). */
+  bytes: number;
   /** The offset of the last entry trimmed, or null when none was. */
   trimmed: string | null;
 }
@@ -51,25 +61,29 @@ export class InProcessHub {
   readonly maxLen: number;
   readonly maxRooms: number;
   readonly maxSessions: number;
+  readonly maxBytes: number;
+  /** Bytes of payload kept in all rooms. */
+  bytes = 0;
   readonly clock: Clock;
   /** The highest offset of a dropped room's backlog: a resume before it may have lost entries. */
   droppedUpTo = '0-0';
 
   constructor(options: InProcessHubOptions = {}) {
-    for (const name of ['maxLen', 'maxRooms', 'maxSessions'] as const) {
+    for (const name of ['maxLen', 'maxRooms', 'maxSessions', 'maxBytes'] as const) {
       const value = options[name];
       if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', `${name} must be an integer > 0`);
     }
     this.maxLen = options.maxLen ?? 1_000;
     this.maxRooms = options.maxRooms ?? 10_000;
     this.maxSessions = options.maxSessions ?? 100_000;
+    this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.clock = options.clock ?? systemClock;
   }
 
   append(room: string, data: Message, except: readonly string[], token: string): BrokerEntry {
     let stream = this.streams.get(room);
     if (stream === undefined) {
-      stream = { entries: [], seq: 0, trimmed: null };
+      stream = { entries: [], seq: 0, bytes: 0, trimmed: null };
       if (this.streams.size >= this.maxRooms) this.#dropOldestRoom();
     } else {
       this.streams.delete(room);
@@ -78,16 +92,40 @@ export class InProcessHub {
     this.streams.set(room, stream);
     const entry: BrokerEntry = { room, offset: `0-${String(++stream.seq)}`, data, except, token };
     stream.entries.push(entry);
-    if (stream.entries.length > this.maxLen) stream.trimmed = stream.entries.shift()!.offset;
+    const size = payloadBytes(data);
+    stream.bytes += size;
+    this.bytes += size;
+    if (stream.entries.length > this.maxLen) this.#trimOldest(stream);
+    if (this.bytes > this.maxBytes) this.#fitBytes(stream);
     return entry;
+  }
+
+  /** Lets go of the backlog of the least recently published rooms, then of `current`'s oldest entries (never its newest), until maxBytes holds. */
+  #fitBytes(current: Stream): void {
+    while (this.bytes > this.maxBytes && this.streams.size > 1) this.#dropOldestRoom();
+    while (this.bytes > this.maxBytes && current.entries.length > 1) this.#trimOldest(current);
+  }
+
+  #trimOldest(stream: Stream): void {
+    const oldest = stream.entries.shift()!;
+    const size = payloadBytes(oldest.data);
+    stream.bytes -= size;
+    this.bytes -= size;
+    stream.trimmed = oldest.offset;
   }
 
   #dropOldestRoom(): void {
     const [room, stream] = this.streams.entries().next().value!;
     this.streams.delete(room);
+    this.bytes -= stream.bytes;
     const last = stream.entries.at(-1)?.offset;
     if (last !== undefined && compareOffsets(last, this.droppedUpTo) > 0) this.droppedUpTo = last;
   }
+}
+
+/** What an entry's payload costs toward maxBytes. */
+function payloadBytes(data: Message): number {
+  return typeof data === 'string' ? data.length * 2 : data.byteLength;
 }
 
 /**

@@ -88,12 +88,27 @@ export class RoomBus {
    * Publishes to every node; resolves with the outcome for this node's members once the entry
    * came back and was handed to them. Never rejects: a refused publish fails each local member.
    */
-  async publish(room: string, message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
+  publish(room: string, message: Message, options: BroadcastOptions = {}): Promise<BroadcastResult> {
     const token = `${this.#prefix}:${String(++this.#tokens)}`;
     const local = this.#subscribed.has(room) ? new Promise<Promise<BroadcastResult>>((resolve) => this.#waiters.set(token, { room, resolve })) : null;
     const except = [...exclusions(options.except)].map((connection) => this.idOf(connection));
+    let published: Promise<string>;
     try {
-      await this.#broker.publish(room, message, { except, token });
+      published = this.#broker.publish(room, message, { except, token });
+    } catch (error) {
+      published = Promise.reject(error);
+    }
+    return this.#outcome(room, token, local, published);
+  }
+
+  /**
+   * The outcome of a publish, apart from {@link publish} so that nothing waiting here holds the
+   * message: a broadcast waits as long as its slowest recipient takes it, and a payload held per
+   * waiting broadcast would double what subscribers that lag cost (each holds only the frame).
+   */
+  async #outcome(room: string, token: string, local: Promise<Promise<BroadcastResult>> | null, published: Promise<string>): Promise<BroadcastResult> {
+    try {
+      await published;
     } catch (error) {
       this.#waiters.delete(token);
       const failure = toWireKitError(error);

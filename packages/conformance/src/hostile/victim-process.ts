@@ -74,6 +74,13 @@ export class VictimProcess {
     return (await this.next((r): r is Extract<VictimReport, { type: 'cpu' }> => r.type === 'cpu', windowMs + 10_000, 'the victim to measure its CPU')).ms;
   }
 
+  /** A relaying server's broadcast failures so far, by error code, and how many connections they were for. */
+  async failures(): Promise<{ readonly codes: Readonly<Record<string, number>>; readonly connections: number }> {
+    this.ask({ type: 'failures' });
+    const { codes, connections } = await this.next((r): r is Extract<VictimReport, { type: 'failures' }> => r.type === 'failures', 10_000, 'the victim to report its broadcast failures');
+    return { codes, connections };
+  }
+
   /** The next connection the victim reports closed. */
   async closed(ms: number): Promise<VictimClose> {
     return (await this.next((r): r is Extract<VictimReport, { type: 'closed' }> => r.type === 'closed', ms, 'the victim to report a close')).close;

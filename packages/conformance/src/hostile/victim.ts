@@ -17,6 +17,8 @@ export type VictimConfig =
       readonly closeTimeout?: number;
       /** A WireKit server's in-process broker keeps at most this many session records (default 100 000). */
       readonly maxSessions?: number;
+      /** `echo` (the default) answers every message up to 64 KiB; `relay` broadcasts every message to every connection. */
+      readonly app?: 'echo' | 'relay';
     }
   | {
       readonly kind: 'wirekit-client' | 'ws-client';
@@ -43,10 +45,16 @@ export type VictimReport =
   | { readonly type: 'connected' }
   | { readonly type: 'connect-failed'; readonly code: string }
   | { readonly type: 'memory'; readonly heapUsed: number; readonly external: number; readonly rss: number; readonly maxRss: number }
-  | { readonly type: 'cpu'; readonly ms: number };
+  | { readonly type: 'cpu'; readonly ms: number }
+  | { readonly type: 'failures'; readonly codes: Readonly<Record<string, number>>; readonly connections: number };
 
 /** What the parent asks. */
-export type VictimRequest = { readonly type: 'memory' } | { readonly type: 'cpu'; readonly windowMs: number };
+export type VictimRequest = { readonly type: 'memory' } | { readonly type: 'cpu'; readonly windowMs: number } | { readonly type: 'failures' };
+
+/** A relaying server's broadcast failures so far, by error code (none is dropped silently), and the connections they were for. */
+const failures: Record<string, number> = {};
+const failedConnections = new WeakSet<Connection>();
+let failedConnectionCount = 0;
 
 /** Messages up to this size are echoed; larger ones (inflated bombs) are only counted. */
 const ECHO_LIMIT = 64 * 1024;
@@ -111,7 +119,22 @@ async function start(config: VictimConfig): Promise<void> {
         ...(closeTimeout === undefined ? {} : { closeTimeout }),
         ...(maxSessions === undefined ? {} : { broker: new InProcessBroker({ hub: new InProcessHub({ maxSessions }) }) }),
       });
-      server.on('connection', (connection) => watch(connection, 'echo'));
+      if (config.app === 'relay') {
+        // A chat room's server: every message goes to every connection, the sender's included.
+        server.on('connection', (connection) => {
+          watch(connection, 'idle');
+          connection.on('message', (message) => {
+            void server.broadcast(message).then(({ failed }) => {
+              for (const { connection: target, error } of failed) {
+                failures[error.code] = (failures[error.code] ?? 0) + 1;
+                if (failedConnections.has(target)) continue;
+                failedConnections.add(target);
+                failedConnectionCount++;
+              }
+            });
+          });
+        });
+      } else server.on('connection', (connection) => watch(connection, 'echo'));
       const { port } = await server.listen();
       return send({ type: 'ready', port });
     }
@@ -161,6 +184,7 @@ function measureMemory(): VictimReport {
 
 process.on('message', (request: VictimRequest) => {
   if (request.type === 'memory') return send(measureMemory());
+  if (request.type === 'failures') return send({ type: 'failures', codes: { ...failures }, connections: failedConnectionCount });
   const before = process.cpuUsage();
   setTimeout(() => {
     const used = process.cpuUsage(before);
