@@ -280,10 +280,10 @@ export class EngineConnection extends TicketedConnection implements PortTarget {
     return done;
   }
 
-  /** @internal The {@link ConnectionPort}'s to call, not part of the Connection API. */
+  /** @internal The {@link ConnectionPort}'s to call. A write that succeeded gives the engine back the buffers it lent (Engine.written). */
   write(chunks: Uint8Array[], ticket: SendTicket | undefined): void {
     if (ticket === undefined) return this.writeOwn(chunks);
-    this.channel.write(chunks, (error) => this.settleTicket(ticket, error));
+    this.channel.write(chunks, (error) => (error === undefined && this.engine?.written(chunks), this.settleTicket(ticket, error)));
   }
 
   /**

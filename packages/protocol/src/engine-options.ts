@@ -73,6 +73,14 @@ export interface EngineOptions<Tag = unknown> {
    * every allocated byte is written before it is read).
    */
   readonly allocate?: Allocator;
+  /**
+   * Bound on the bytes of the buffers a client keeps to mask its large frames into (frames of
+   * 64 KiB and more), reused once `Engine.written()` reports their write complete: no fresh
+   * buffer, page faults and garbage per large message. Defaults to 4 MiB
+   * ({@link DEFAULT_SEND_POOL_BYTES}: four 1 MiB frames in flight); 0 for no pool. A server
+   * never masks and never pools.
+   */
+  readonly sendPoolBytes?: number;
   /** Outgoing messages larger than this are sent as several frames. Defaults to no fragmentation. */
   readonly fragmentSize?: number;
   /**
@@ -103,7 +111,9 @@ export interface EngineOptions<Tag = unknown> {
   /**
    * Receives the bytes to write, in order; `tag` is the one given to the send call they belong
    * to. Called as a method of this options object, so a caller may pass an object whose
-   * prototype methods forward to it instead of one closure per connection.
+   * prototype methods forward to it instead of one closure per connection. Once the bytes are
+   * written, the caller may tell the engine through `Engine.written()`, so that a client
+   * reuses its buffers.
    */
   readonly onWrite: (chunks: Uint8Array[], tag: Tag | undefined) => void;
 }

@@ -228,6 +228,11 @@ export class Engine<Tag = unknown> implements OutboundOwner {
     this.outbound.part(frameOpcode, typeof data === 'string' ? encoder.encode(data) : data, isComplete, tag);
   }
 
+  /** The bytes of one `onWrite` call were handed to the OS (never after a failed write): buffers lent to them are reused. */
+  written(chunks: readonly Uint8Array[]): void {
+    this.outbound.written(chunks);
+  }
+
   /**
    * Sends a Ping (at most 125 bytes, §5.5).
    * @throws {WireKitUsageError} WK_ERR_CONTROL_PAYLOAD_TOO_LONG, WK_ERR_NOT_OPEN.

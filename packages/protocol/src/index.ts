@@ -25,6 +25,7 @@ export { DEFAULT_MAX_FRAGMENTS, MessageAssembler, concat } from './message-assem
 export type { RawMessage } from './message-assembler.js';
 
 export { Engine } from './engine.js';
+export { DEFAULT_SEND_POOL_BYTES } from './send-buffer-pool.js';
 export type { EngineEvent, EngineOptions, EngineState } from './engine-options.js';
 export type { EncodedPayload, Extension, ExtensionFactory, ExtensionOffer, ExtensionParams, RsvBits } from './extension.js';
 

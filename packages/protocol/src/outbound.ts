@@ -6,6 +6,7 @@ import { NO_RSV, type Role } from './frame.js';
 import { encodeFrame } from './frame-encoder.js';
 import { Opcode } from './opcode.js';
 import type { PreparedMessage } from './prepared-message.js';
+import { DEFAULT_SEND_POOL_BYTES, POOLED_FRAME_MIN, SendBufferPool } from './send-buffer-pool.js';
 import type { Allocator } from './slab.js';
 
 /**
@@ -16,6 +17,8 @@ export interface OutboundOptions<Tag> {
   readonly role: Role;
   readonly random?: (length: number) => Uint8Array;
   readonly allocate?: Allocator;
+  /** Bound on the bytes of a client's pooled send buffers ({@link DEFAULT_SEND_POOL_BYTES}); 0 for no pool. */
+  readonly sendPoolBytes?: number;
   onWrite(chunks: Uint8Array[], tag: Tag | undefined): void;
 }
 
@@ -60,6 +63,10 @@ export class Outbound<Tag> {
   private encoding = false;
   /** null for no limit: Infinity in a field would cost a boxed double per connection. */
   private readonly fragmentSize: number | null;
+  /** A client's large masked frames, reused once written; created by the first such frame. */
+  private pool: SendBufferPool | null = null;
+  /** The pool's `acquire`, as the encoder's allocator. */
+  private pooled: Allocator | null = null;
 
   /**
    * @param options the engine's options (no copy, no closure: an idle connection should cost little).
@@ -74,6 +81,8 @@ export class Outbound<Tag> {
     private readonly owner: OutboundOwner,
   ) {
     this.fragmentSize = Number.isFinite(fragmentSize) ? fragmentSize : null;
+    const poolBytes = options.sendPoolBytes;
+    if (poolBytes !== undefined && !(poolBytes >= 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'sendPoolBytes must be a number of bytes ≥ 0');
   }
 
   /**
@@ -83,6 +92,17 @@ export class Outbound<Tag> {
    */
   stop(): void {
     this.stopped = true;
+    this.pool?.close();
+  }
+
+  /**
+   * The channel completed a write of `chunks` (one the engine asked for): the pooled buffers
+   * among them may take the next frames. Only for a write that succeeded: a failed write's
+   * buffers may still be read by the OS.
+   */
+  written(chunks: readonly Uint8Array[]): void {
+    const pool = this.pool;
+    if (pool !== null) for (const chunk of chunks) pool.release(chunk);
   }
 
   /** Whether our Close frame has been written. */
@@ -179,7 +199,16 @@ export class Outbound<Tag> {
   }
 
   private frame(opcode: number, payload: Uint8Array, fin: boolean, rsv: RsvBits): Uint8Array[] {
-    return encodeFrame({ opcode, payload, fin, rsv, mask: this.options.role === 'client' ? this.nextMask() : null }, this.options.allocate);
+    if (this.options.role !== 'client') return encodeFrame({ opcode, payload, fin, rsv, mask: null }, this.options.allocate);
+    const large = payload.length >= POOLED_FRAME_MIN ? (this.pooled ?? this.createPool()) : this.options.allocate;
+    return encodeFrame({ opcode, payload, fin, rsv, mask: this.nextMask() }, large);
+  }
+
+  private createPool(): Allocator {
+    const allocate = this.options.allocate ?? ((length: number) => new Uint8Array(length));
+    const pool = new SendBufferPool(this.options.sendPoolBytes ?? DEFAULT_SEND_POOL_BYTES, allocate);
+    this.pool = pool;
+    return (this.pooled = (length) => pool.acquire(length));
   }
 
   private write(chunks: Uint8Array[], tag: Tag | undefined): void {
