@@ -13,7 +13,11 @@ export interface VerifyClientInfo {
   readonly origin: string | undefined;
   /** The peer's IP address, for rate limits and allow-lists; undefined when the socket has none. */
   readonly remoteAddress: string | undefined;
-  /** The `node:http` request, for cookies or anything else an auth scheme reads. */
+  /**
+   * The `node:http` request, for cookies or anything else an auth scheme reads. A standalone
+   * server (no `server` option) builds it from the head it read itself: `method`, `url`,
+   * `httpVersion`, `headers`, `rawHeaders` and `socket` are node:http's; the body stream is empty.
+   */
   readonly incoming: IncomingMessage;
 }
 
@@ -121,7 +125,10 @@ export interface WireKitServerOptions extends EngineLimits {
 
 /** The events of a {@link WireKitServer} and their listener arguments. */
 export interface WireKitServerEvents {
-  /** A client completed its handshake. `request` is the validated upgrade request. */
+  /**
+   * A client completed its handshake. `request` is the validated upgrade request; `incoming` the
+   * `node:http` request, as {@link VerifyClientInfo.incoming} describes it.
+   */
   connection: [connection: EngineConnection, request: UpgradeRequest, incoming: IncomingMessage];
   /**
    * A failure of the server's own code or machinery: a hook that threw, a session handler that
