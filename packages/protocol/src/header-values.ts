@@ -70,6 +70,8 @@ export function parseTokenList(value: string): HeaderParseResult<string[]> {
 /** Whether a comma-separated list contains `token`, compared ASCII case-insensitively. */
 export function listContainsToken(value: string, token: string): boolean {
   const wanted = token.toLowerCase();
+  // The usual case, a single element (`Connection: Upgrade`), without splitting: once per handshake on each side.
+  if (value.length === wanted.length) return value.toLowerCase() === wanted;
   return parseCommaList(value).some((element) => element.toLowerCase() === wanted);
 }
 
@@ -85,6 +87,8 @@ export function listContainsToken(value: string, token: string): boolean {
  */
 export function parseExtensionHeader(value: string): HeaderParseResult<ExtensionOffer[]> {
   const offers: ExtensionOffer[] = [];
+  // No offer (the header absent): the parser's closures are not worth building for it.
+  if (value === '') return { kind: 'ok', value: offers };
   let i = 0;
   const skipSpace = (): void => {
     while (value[i] === ' ' || value[i] === '\t') i++;

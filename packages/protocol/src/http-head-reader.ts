@@ -14,6 +14,12 @@ export interface HttpRequestHead {
   /** `major.minor`, as `node:http` reports it: `1.1`. */
   readonly httpVersion: string;
   readonly headers: HttpHeaders;
+  /**
+   * The fields as sent: name, value, name, value…, names in their own case, values without
+   * surrounding whitespace, as `node:http`'s `IncomingMessage.rawHeaders`, for a server that hands
+   * the request to code written for `node:http`.
+   */
+  readonly rawHeaders: readonly string[];
 }
 
 /** A parsed response head (RFC 7230 §3.1.2). */
@@ -186,6 +192,7 @@ function parseHead(kind: HttpHeadKind, text: string): HttpRequestHead | HttpResp
   const lines = text.slice(0, -4).split('\r\n');
   const startLine = lines[0]!;
   const headers = new Map<string, string>();
+  const rawHeaders: string[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.startsWith(' ') || line.startsWith('\t')) {
@@ -195,6 +202,7 @@ function parseHead(kind: HttpHeadKind, text: string): HttpRequestHead | HttpResp
     if (match === null) return `Invalid HTTP header field: ${JSON.stringify(line.slice(0, 64))}`;
     const value = match[2]!;
     if (!FIELD_VALUE.test(value)) return `Control character in the value of header "${match[1]!}" (RFC 7230 §3.2)`;
+    rawHeaders.push(match[1]!, value);
     const name = match[1]!.toLowerCase();
     const previous = headers.get(name);
     // RFC 7230 §3.2.2: repeated fields combine into one comma-separated list, in order.
@@ -204,7 +212,7 @@ function parseHead(kind: HttpHeadKind, text: string): HttpRequestHead | HttpResp
   if (kind === 'request') {
     const match = REQUEST_LINE.exec(startLine);
     if (match === null) return `Invalid HTTP request line: ${JSON.stringify(startLine.slice(0, 64))}`;
-    return { kind, method: match[1]!, target: match[2]!, httpVersion: `${match[3]!}.${match[4]!}`, headers };
+    return { kind, method: match[1]!, target: match[2]!, httpVersion: `${match[3]!}.${match[4]!}`, headers, rawHeaders };
   }
   const match = STATUS_LINE.exec(startLine);
   if (match === null) return `Invalid HTTP status line: ${JSON.stringify(startLine.slice(0, 64))}`;

@@ -46,5 +46,5 @@ export { computeAcceptKey, isValidWebSocketKey, WEBSOCKET_GUID } from './accept-
 export { sha1 } from './sha1.js';
 export { HttpHeadReader, DEFAULT_MAX_HEADER_BYTES } from './http-head-reader.js';
 export type { HttpHeaders, HttpRequestHead, HttpResponseHead, HttpHeadResult, HttpHeadReaderOptions } from './http-head-reader.js';
-export { isToken, parseExtensionHeader, formatExtensionHeader, parseTokenList } from './header-values.js';
+export { isToken, listContainsToken, parseExtensionHeader, formatExtensionHeader, parseTokenList } from './header-values.js';
 export type { HeaderInput } from './header-values.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { WEBSOCKET_GUID } from '../src/accept-key.js';
 import { acceptUpgrade } from '../src/accept-upgrade.js';
 import type { ExtensionFactory } from '../src/extension.js';
 import { validateUpgradeRequest, type UpgradeRequest } from '../src/upgrade-request.js';
@@ -51,6 +52,21 @@ describe('acceptUpgrade()', () => {
 
   it('computes the same accept key with an injected node:crypto sha1', () => {
     const accepted = acceptUpgrade(request(), { sha1: (data) => createHash('sha1').update(data).digest() });
+    expect(text(accepted.response)).toContain('Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n');
+  });
+
+  it('takes the accept value from an injected acceptKey (one native call), before sha1', () => {
+    const keys: string[] = [];
+    const accepted = acceptUpgrade(request(), {
+      acceptKey: (key) => {
+        keys.push(key);
+        return createHash('sha1').update(key + WEBSOCKET_GUID, 'latin1').digest('base64');
+      },
+      sha1: () => {
+        throw new Error('sha1 must not be called when acceptKey is given');
+      },
+    });
+    expect(keys).toEqual(['dGhlIHNhbXBsZSBub25jZQ==']);
     expect(text(accepted.response)).toContain('Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n');
   });
 
@@ -120,6 +136,8 @@ describe('acceptUpgrade()', () => {
     it.each([
       ['a forged request with an invalid key', () => acceptUpgrade({ ...request(), key: 'nope' })],
       ['a sha1 returning 10 bytes', () => acceptUpgrade(request(), { sha1: () => new Uint8Array(10) })],
+      ['an acceptKey returning hex', () => acceptUpgrade(request(), { acceptKey: () => 'b37a4f2cc0624f1690f64606cf385945b2bec4ea' })],
+      ['an acceptKey returning a value with CRLF', () => acceptUpgrade(request(), { acceptKey: () => 's3pPLMBiTxaQ9kYGzzhZRbK+xO\r\n' })],
       ['two factories of one name', () => acceptUpgrade(request('x'), { extensions: [fakeExtensionFactory('x'), fakeExtensionFactory('x')] })],
       ['a factory whose name is not a token', () => acceptUpgrade(request(), { extensions: [fakeExtensionFactory('x y')] })],
     ])('throws WK_ERR_INVALID_ARGUMENT for %s', (_name, call) => {

@@ -61,6 +61,8 @@ describe('listContainsToken()', () => {
     ['keep-alive, Upgrade', true],
     ['UPGRADE', true],
     ['upgrade-insecure', false],
+    ['upgradx', false],
+    [' pgrade', false],
     ['', false],
   ])('finds "upgrade" in %j: %s', (value, expected) => {
     expect(listContainsToken(value, 'upgrade')).toBe(expected);

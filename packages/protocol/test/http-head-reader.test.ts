@@ -56,6 +56,11 @@ describe('HttpHeadReader', () => {
       expect(concatBytes([remainder, outcome.rest])).toEqual(FRAME);
     });
 
+    it('keeps the request\'s fields as sent, names in their case, in rawHeaders (node:http\'s IncomingMessage.rawHeaders)', () => {
+      const result = read('request', latin1('GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nx-a:  2 \r\n\r\n'));
+      expect(result?.kind === 'complete' && result.head.rawHeaders).toEqual(['Host', 'a', 'X-A', '1', 'x-a', '2']);
+    });
+
     it('joins repeated fields with ", " in order, whatever the case of their names (RFC 7230 §3.2.2)', () => {
       const result = read('request', latin1('GET / HTTP/1.1\r\nX-A: 1\r\nx-a: 2\r\nX-A: 3\r\n\r\n'));
       expect(result?.kind === 'complete' && result.head.headers.get('x-a')).toBe('1, 2, 3');

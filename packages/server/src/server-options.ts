@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Clock, EngineConnection, EngineLimits, WireKitError } from '@wirekit/core';
+import { engineLimits, type Clock, type EngineConnection, type EngineLimits, type ServerConnectionOptions, type WireKitError } from '@wirekit/core';
 import type { ExtensionFactory, HeaderInput, UpgradeRequest } from '@wirekit/protocol';
 import type { Broker } from './broker.js';
 import type { Routes } from './routes.js';
@@ -13,7 +14,11 @@ export interface VerifyClientInfo {
   readonly origin: string | undefined;
   /** The peer's IP address, for rate limits and allow-lists; undefined when the socket has none. */
   readonly remoteAddress: string | undefined;
-  /** The `node:http` request, for cookies or anything else an auth scheme reads. */
+  /**
+   * The `node:http` request, for cookies or anything else an auth scheme reads. A standalone
+   * server (no `server` option) builds it from the head it read itself: `method`, `url`,
+   * `httpVersion`, `headers`, `rawHeaders` and `socket` are node:http's; the body stream is empty.
+   */
   readonly incoming: IncomingMessage;
 }
 
@@ -121,7 +126,10 @@ export interface WireKitServerOptions extends EngineLimits {
 
 /** The events of a {@link WireKitServer} and their listener arguments. */
 export interface WireKitServerEvents {
-  /** A client completed its handshake. `request` is the validated upgrade request. */
+  /**
+   * A client completed its handshake. `request` is the validated upgrade request; `incoming` the
+   * `node:http` request, as {@link VerifyClientInfo.incoming} describes it.
+   */
   connection: [connection: EngineConnection, request: UpgradeRequest, incoming: IncomingMessage];
   /**
    * A failure of the server's own code or machinery: a hook that threw, a session handler that
@@ -138,4 +146,25 @@ export interface ListeningAddress {
   readonly host: string;
   /** `ws://host:port` followed by the `path` option, ready for a client. */
   readonly url: string;
+}
+
+/** The options every connection of one server shares; a handshake adds its url, protocol and extensions. */
+export type ConnectionDefaults = Omit<ServerConnectionOptions, 'url' | 'protocol' | 'extensions' | 'extensionsHeader'>;
+
+/**
+ * The connection options a server's options imply, built once per server rather than spread
+ * again on every handshake: Node's Buffer.allocUnsafe and native UTF-8 validation, the limits.
+ */
+export function connectionDefaults(options: WireKitServerOptions, clock: Clock, onClose: (connection: EngineConnection) => void): ConnectionDefaults {
+  return {
+    clock,
+    // Looked up per call, not captured: Buffer.allocUnsafe stays replaceable (tests spy on it).
+    allocate: (size) => Buffer.allocUnsafe(size),
+    ...engineLimits(options),
+    ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
+    ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
+    ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
+    isUtf8,
+    onClose,
+  };
 }

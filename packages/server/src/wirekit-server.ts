@@ -1,12 +1,10 @@
-import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import {
   acceptServerConnection,
-  engineLimits,
   systemClock,
   toWireKitError,
   WireKitError,
@@ -20,6 +18,7 @@ import {
   CloseCode,
   rejectUpgrade,
   validateUpgradeRequest,
+  WEBSOCKET_GUID,
   WireKitUsageError,
   type RejectUpgradeOptions,
   type UpgradeRequest,
@@ -29,14 +28,18 @@ import { BROADCAST_ROOM, type Broker, type PresenceEntry } from './broker.js';
 import { answerOverHttp2, channelFor } from './http2-upgrade.js';
 import { InProcessBroker } from './in-process-broker.js';
 import { PerfectWebSocket } from './perfect-web-socket.js';
+import { rawUpgradeServer, upgradeInputOf } from './raw-upgrade-server.js';
 import { RoomRegistry } from './room.js';
 import { RoomBus } from './room-bus.js';
 import { SessionResume } from './session-resume.js';
 import { pathOf, Routes, type WebSocketSessionHandler } from './routes.js';
-import type { ListeningAddress, VerifyClientResult, WireKitServerEvents, WireKitServerOptions } from './server-options.js';
+import { connectionDefaults, type ConnectionDefaults, type ListeningAddress, type VerifyClientResult, type WireKitServerEvents, type WireKitServerOptions } from './server-options.js';
 
-/** RFC 6455 §4.2.2 item 5.4: Sec-WebSocket-Accept is base64(SHA-1(key + GUID)); node:crypto is faster than the pure one. */
-const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).digest();
+/**
+ * RFC 6455 §4.2.2 item 5.4: Sec-WebSocket-Accept is base64(SHA-1(key + GUID)), in one node:crypto
+ * call (crypto.hash, Node 20.12+, measured no faster than createHash on Node 20).
+ */
+const acceptKey = (key: string): string => createHash('sha1').update(key + WEBSOCKET_GUID, 'latin1').digest('base64');
 
 /** Why each default: see {@link WireKitServerOptions}. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
@@ -74,13 +77,13 @@ export class WireKitServer {
   readonly #connections = new Set<EngineConnection>();
   /** Sockets that have not finished a handshake, with their timeout timer. */
   readonly #pending = new Map<Duplex, unknown>();
-  /** Every socket of an own HTTP server, so that shutdown can end the stragglers. */
+  /** Every socket of an own server, so that shutdown can end the stragglers. */
   readonly #sockets = new Set<Socket>();
   #admitting = 0;
   #http: Server | undefined;
   #ownsHttp = false;
   #closing: Promise<void> | undefined;
-  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Uint8Array): void => {
     void this.handleUpgrade(request, socket, head);
   };
   /**
@@ -92,6 +95,8 @@ export class WireKitServer {
   readonly #onConnectionClose = (connection: EngineConnection): void => {
     this.#connections.delete(connection);
   };
+  /** What every connection's options share, built once rather than spread per handshake. */
+  readonly #connectionDefaults: ConnectionDefaults;
 
   /**
    * @param options see {@link WireKitServerOptions}.
@@ -115,6 +120,7 @@ export class WireKitServer {
     this.#handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     this.#maxConnections = options.maxConnections ?? Number.POSITIVE_INFINITY;
     this.routes = options.routes ?? new Routes();
+    this.#connectionDefaults = connectionDefaults(options, this.#clock, this.#onConnectionClose);
     const sockets = this.#sockets;
     const untrack = (socket: Duplex): void => this.#untrack(socket);
     this.#onPendingClose = function (this: Duplex) {
@@ -159,8 +165,12 @@ export class WireKitServer {
   }
 
   /**
-   * Listens on `port`/`host` with an own `node:http` server (or the `server` given) and
-   * resolves with the address. Plain HTTP requests to an own server get 426 Upgrade Required.
+   * Listens on `port`/`host` (or on the `server` given) and resolves with the address. An own
+   * server is a `node:net` one whose request heads WireKit reads itself, without node:http (its
+   * parser and per-socket machinery cost more server CPU per handshake than all of WireKit's):
+   * a plain HTTP request gets 426 Upgrade Required, a malformed head 400, a head over 16 KiB
+   * (node:http's default `maxHeaderSize`) 431, and the hooks still get a node:http
+   * `IncomingMessage` (method, url, httpVersion, headers, rawHeaders, socket).
    *
    * @throws {WireKitUsageError} WK_ERR_NOT_OPEN (rejects) after {@link close}. Rejects with a
    *   WireKitError carrying the errno (e.g. EADDRINUSE) when the port cannot be bound.
@@ -198,7 +208,7 @@ export class WireKitServer {
     let admitted = false;
     try {
       if (this.#closing !== undefined) return this.#refuse(socket, 503, { body: 'The server is shutting down' });
-      const validation = validateUpgradeRequest(request);
+      const validation = validateUpgradeRequest(upgradeInputOf(request));
       if (validation.kind === 'invalid') return this.#abort(socket, validation.response);
       const upgrade = validation.request;
       const route = this.routes.match(upgrade.target);
@@ -256,10 +266,8 @@ export class WireKitServer {
       ? new Promise<void>((resolve) => http.close(() => resolve()))
       : Promise.resolve();
     http?.off('upgrade', this.#onUpgrade);
-    if (this.#ownsHttp) http?.closeIdleConnections();
     for (const socket of this.#pending.keys()) socket.destroy();
     await Promise.all([...this.#connections].map((connection) => this.#goAway(connection)));
-    if (this.#ownsHttp) http?.closeAllConnections();
     // Refused clients that never read their response would hold http.close() open.
     for (const socket of this.#sockets) socket.destroy();
     await stopped;
@@ -332,7 +340,7 @@ export class WireKitServer {
     admission: Extract<Admission, { kind: 'accept' }>,
   ): EngineConnection {
     const accepted = acceptUpgrade(upgrade, {
-      sha1,
+      acceptKey,
       protocol: admission.protocol,
       ...(this.#options.extensions === undefined ? {} : { extensions: this.#options.extensions }),
     });
@@ -342,8 +350,8 @@ export class WireKitServer {
     (socket as Partial<Socket>).setNoDelay?.(true);
     if (!answerOverHttp2(socket, accepted.response)) socket.write(accepted.response);
     const scheme = (socket as Partial<{ encrypted: boolean }>).encrypted === true ? 'wss' : 'ws';
-    const options = this.#options;
     const connection = acceptServerConnection(channelFor(socket), {
+      ...this.#connectionDefaults,
       url: `${scheme}://${upgrade.host}${upgrade.target}`,
       protocol: accepted.protocol,
       extensions: accepted.extensions,
@@ -351,14 +359,6 @@ export class WireKitServer {
       // The first frames, if the client was quick: core holds their messages for the first
       // consumer, so the 'connection' listeners and sessions attached below get them.
       remainder: head,
-      clock: this.#clock,
-      allocate: Buffer.allocUnsafe,
-      ...engineLimits(options),
-      ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
-      ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
-      ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
-      isUtf8,
-      onClose: this.#onConnectionClose,
     });
     socket.off('error', ignorePeerError);
     // From now on the connection is tracked (and shut down) through #connections, not as a socket.
@@ -432,21 +432,16 @@ export class WireKitServer {
     return null;
   }
 
+  /** The standalone server: raw `node:net` sockets, their heads read by WireKit (see rawUpgradeServer). */
   #createOwnServer(): Server {
-    const http = createServer();
-    http.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', this.#onOwnSocketClose);
-      this.#track(socket);
-    });
-    http.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-      response.writeHead(426, { Upgrade: 'websocket', Connection: 'close', 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end('This endpoint speaks WebSocket only');
-    });
-    http.on('upgrade', this.#onUpgrade);
-    http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      this.#abort(socket, rejectUpgrade(status));
+    const http = rawUpgradeServer({
+      connection: (socket) => {
+        this.#sockets.add(socket);
+        socket.on('close', this.#onOwnSocketClose);
+        this.#track(socket);
+      },
+      upgrade: this.#onUpgrade,
+      refuse: (socket, response) => this.#abort(socket, response),
     });
     http.on('error', (error) => this.#report(error));
     this.#http = http;

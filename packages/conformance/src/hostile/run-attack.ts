@@ -1,5 +1,5 @@
 // Runs one attack against one victim in its own child process and collects what both sides saw.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Attack, AttackSeen } from './attacks.js';
 import { frame, OP, switchingProtocols } from './raw-frames.js';
 import { closeHostile, listenHostile, RawPeer, readHead } from './raw-peer.js';
@@ -87,12 +87,46 @@ export interface HandshakeOutcome {
   readonly status: string | null;
   /** A client victim's connect error code, or null. */
   readonly connectError: string | null;
+  /** Bytes a server's attacker wrote. */
+  readonly sent: number;
   readonly memory: VictimMemory;
   readonly alive: boolean;
 }
 
-/** Handshake attacks: a slowloris request or response, or 10,000 headers. */
-export type HandshakeAttack = 'slowloris' | 'many-headers';
+/**
+ * Handshake attacks: a slowloris request or response, or 10,000 headers; against a server only,
+ * a request line that never ends (flooded up to 4 MiB), a plain request followed by an 8 MiB
+ * flood, or a connection that never sends a byte.
+ */
+export type HandshakeAttack = 'slowloris' | 'many-headers' | ServerHandshakeAttack;
+/** The handshake attacks that only a server can receive. */
+export type ServerHandshakeAttack = 'huge-request-line' | 'flood-after-head' | 'never-sends';
+
+const FLOOD_CHUNK = Buffer.alloc(64 * 1024, 'a');
+
+/** Writes FLOOD_CHUNKs, honouring backpressure, until `maxBytes`, the socket closes or `ms` pass; resolves with the bytes written. */
+async function floodSocket(socket: Socket, maxBytes: number, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  let written = 0;
+  while (!socket.destroyed && socket.writable && written < maxBytes && Date.now() < deadline) {
+    written += FLOOD_CHUNK.length;
+    if (!socket.write(FLOOD_CHUNK)) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+        function done(): void {
+          clearTimeout(timer);
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        }
+        socket.once('drain', done);
+        socket.once('close', done);
+      });
+    }
+  }
+  return written;
+}
+
 
 const MANY_HEADERS = Array.from({ length: 10_000 }, (_, i) => `X-Header-${i}: v\r\n`).join('');
 
@@ -111,13 +145,27 @@ export async function runHandshakeAttack(kind: VictimKind, attack: HandshakeAtta
         ({ head: text }) => text.split('\r\n')[0]!,
         () => null,
       );
-      socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-      if (attack === 'many-headers') socket.write(`${MANY_HEADERS}Upgrade: websocket\r\n\r\n`);
-      else timers.push(setInterval(() => socket.write('X'), 200));
+      let sent = 0;
+      const write = (text: string): void => {
+        sent += text.length;
+        socket.write(text);
+      };
+      const start = 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n';
+      if (attack === 'many-headers') write(`${start}${MANY_HEADERS}Upgrade: websocket\r\n\r\n`);
+      else if (attack === 'slowloris') {
+        write(start);
+        timers.push(setInterval(() => write('X'), 200));
+      } else if (attack === 'huge-request-line') {
+        write('GET /');
+        sent += await floodSocket(socket, 4 * 1024 * 1024, waitMs);
+      } else if (attack === 'flood-after-head') {
+        write(`${start}\r\n`);
+        sent += await floodSocket(socket, 8 * 1024 * 1024, waitMs);
+      }
       const status = await head;
       socket.destroy();
       const memory = await victim.memory();
-      return { status, connectError: null, memory, alive: victim.alive };
+      return { status, connectError: null, sent, memory, alive: victim.alive };
     }
     hostile = await listenHostile((socket, request) => {
       if (attack === 'many-headers') {
@@ -128,10 +176,11 @@ export async function runHandshakeAttack(kind: VictimKind, attack: HandshakeAtta
         timers.push(setInterval(() => socket.write('X'), 200));
       }
     });
+    if (attack !== 'slowloris' && attack !== 'many-headers') throw new Error(`${attack} is an attack on a server`);
     victim = await VictimProcess.start(clientConfig(kind, hostile.url, false, 1_000));
     const connectError = await victim.connectFailed(waitMs).catch(() => null);
     const memory = await victim.memory();
-    return { status: null, connectError, memory, alive: victim.alive };
+    return { status: null, connectError, sent: 0, memory, alive: victim.alive };
   } finally {
     for (const timer of timers) clearInterval(timer);
     victim?.stop();

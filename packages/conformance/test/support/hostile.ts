@@ -83,6 +83,19 @@ export function describeHostilePeer(title: string, kind: VictimKind): void {
         expect(outcome.alive).toBe(true);
         expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
       });
+
+      it.each([
+        { attack: 'huge-request-line', what: 'a request line flooded up to 4 MiB', status: 431, least: 16 * 1024 },
+        { attack: 'flood-after-head', what: 'a plain request followed by an 8 MiB flood', status: 426, least: 1 },
+        { attack: 'never-sends', what: 'a connection that never sends a byte', status: 408, least: 0 },
+      ] as const)('answers $what with $status, bounded', async ({ attack, status, least }) => {
+        const outcome = await runHandshakeAttack(kind, attack);
+        expect(outcome.status).toMatch(new RegExp(`^HTTP/1\\.1 ${String(status)} `));
+        expect(outcome.sent).toBeGreaterThanOrEqual(least);
+        expect(outcome.alive).toBe(true);
+        expect(outcome.memory.heapUsed + outcome.memory.external).toBeLessThan(MEMORY_CEILING);
+        expect(outcome.memory.maxRss).toBeLessThan(RSS_CEILING);
+      });
     } else {
       it('fails the connection with 1002 and the real code (WK_ERR_RESERVED_BITS) for a bad frame in the same write as the 101', async () => {
         const outcome = await runBadFrameWith101(kind);
