@@ -1,11 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { randomBytes, createHash } from 'node:crypto';
+import { randomFillSync, createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import {
   framedConnection,
   toWireKitError,
   type ByteChannel,
   openClientConnection,
+  randomPool,
   socketChannel,
   systemClock,
   type Clock,
@@ -28,8 +29,8 @@ export type OpenedTransport =
 /** The default connect + handshake budget, core's `connectTimeout` default (30 s). */
 export const DEFAULT_CONNECT_TIMEOUT = 30_000;
 
-/** Node's CSPRNG, for Sec-WebSocket-Key and masking keys. */
-export const nodeRandom = (size: number): Uint8Array => new Uint8Array(randomBytes(size));
+/** Node's CSPRNG, for Sec-WebSocket-Key and masking keys: drawn from a pooled block (core's randomPool), one `randomFillSync` per 8 KiB. */
+export const nodeRandom: (size: number) => Uint8Array = randomPool((bytes) => randomFillSync(bytes));
 /** Node's pooled, uninitialised allocation for the engine's frame buffers (every byte is written before use). */
 export const nodeAllocate = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 /** Node's SHA-1, for Sec-WebSocket-Accept. */
