@@ -89,11 +89,12 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
     const timer = clock.setTimeout(() => {
       connection.terminate(new WireKitError('WK_ERR_CONNECT_TIMEOUT', `the connection was not open after ${connectTimeout} ms`));
     }, connectTimeout);
-    const onAbort = (): void => connection.terminate(aborted(signal!));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Only a connect given a signal pays for the abort listener.
+    const onAbort = signal === undefined ? null : (): void => connection.terminate(aborted(signal));
+    if (onAbort !== null) signal!.addEventListener('abort', onAbort, { once: true });
     const cleanup = (): void => {
       clock.clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (onAbort !== null) signal!.removeEventListener('abort', onAbort);
       offOpen();
       offClose();
     };
