@@ -90,7 +90,7 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
       connection.terminate(new WireKitError('WK_ERR_CONNECT_TIMEOUT', `the connection was not open after ${connectTimeout} ms`));
     }, connectTimeout);
     // Only a connect given a signal pays for the abort listener.
-    const onAbort = signal === undefined ? null : (): void => connection.terminate(aborted(signal));
+    const onAbort = signal ? (): void => connection.terminate(aborted(signal)) : null;
     if (onAbort !== null) signal!.addEventListener('abort', onAbort, { once: true });
     const cleanup = (): void => {
       clock.clearTimeout(timer);
