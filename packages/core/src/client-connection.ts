@@ -1,7 +1,8 @@
-import { ClientHandshake, WireKitUsageError, type Allocator, type ClientHandshakeResult, type Utf8Validator } from '@wirekit/protocol';
+import { ClientHandshake, WireKitUsageError, type Allocator, type ClientHandshakeOptions, type ClientHandshakeResult, type Utf8Validator } from '@wirekit/protocol';
 import type { ByteChannel } from './byte-channel.js';
+import { copyDefined, type Writable } from './copy-defined.js';
 import { systemClock, type Clock } from './clock.js';
-import type { HandshakeOutcome } from './engine-connection-options.js';
+import type { EngineConnectionOptions, HandshakeOutcome, PendingHandshake } from './engine-connection-options.js';
 import { EngineConnection } from './engine-connection.js';
 import { engineLimits, type EngineConnectOptions } from './engine-limits.js';
 import { toWireKitError, WireKitError } from './wirekit-error.js';
@@ -61,31 +62,19 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
   try {
     if (!(connectTimeout > 0)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'connectTimeout must be a positive number of ms');
     if (options.skipHandshake !== true) {
-      handshake = new ClientHandshake({
-        url: options.url,
-        random: options.random,
-        ...(options.sha1 === undefined ? {} : { sha1: options.sha1 }),
-        ...(options.protocols === undefined ? {} : { protocols: options.protocols }),
-        ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
-        ...(options.headers === undefined ? {} : { headers: options.headers }),
-        ...(options.origin === undefined ? {} : { origin: options.origin }),
-      });
+      const request: Writable<ClientHandshakeOptions> = { url: options.url, random: options.random };
+      copyDefined(request, options, HANDSHAKE_FIELDS);
+      handshake = new ClientHandshake(request);
     }
-    const pending = handshake;
-    connection = new EngineConnection(channel, {
-      role: 'client',
-      url: options.url,
-      random: options.random,
-      clock,
-      ...engineLimits(options),
-      ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
-      ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
-      ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
-      ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
-      ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
-      ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),
-      ...(pending === null ? {} : { handshake: { receive: (chunk: Uint8Array) => outcome(pending.receive(chunk)) } }),
-    });
+    const settings = engineLimits(options) as Writable<EngineConnectionOptions>;
+    settings.role = 'client';
+    settings.url = options.url;
+    settings.random = options.random;
+    settings.clock = clock;
+    copyDefined(settings, options, ENGINE_FIELDS);
+    if (options.textAsBytes === true) settings.textAsBytes = true;
+    if (handshake !== null) settings.handshake = pendingHandshake(handshake);
+    connection = new EngineConnection(channel, settings);
   } catch (error) {
     channel.destroy();
     throw error;
@@ -100,11 +89,12 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
     const timer = clock.setTimeout(() => {
       connection.terminate(new WireKitError('WK_ERR_CONNECT_TIMEOUT', `the connection was not open after ${connectTimeout} ms`));
     }, connectTimeout);
-    const onAbort = (): void => connection.terminate(aborted(signal!));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Only a connect given a signal pays for the abort listener.
+    const onAbort = signal ? (): void => connection.terminate(aborted(signal)) : null;
+    if (onAbort !== null) signal!.addEventListener('abort', onAbort, { once: true });
     const cleanup = (): void => {
       clock.clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (onAbort !== null) signal!.removeEventListener('abort', onAbort);
       offOpen();
       offClose();
     };
@@ -123,6 +113,14 @@ export function openClientConnection(channel: ByteChannel, options: ClientConnec
       });
     }
   });
+}
+
+/** The options handed on to the ClientHandshake when given, and those handed on to the EngineConnection. */
+const HANDSHAKE_FIELDS = ['sha1', 'protocols', 'extensions', 'headers', 'origin'] as const;
+const ENGINE_FIELDS = ['autoPong', 'closeTimeout', 'fragmentSize', 'allocate', 'isUtf8'] as const;
+
+function pendingHandshake(handshake: ClientHandshake): PendingHandshake {
+  return { receive: (chunk) => outcome(handshake.receive(chunk)) };
 }
 
 function outcome(result: ClientHandshakeResult | null): HandshakeOutcome | null {

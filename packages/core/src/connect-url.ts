@@ -13,7 +13,9 @@ import { toWireKitError } from './wirekit-error.js';
  */
 export function checkConnectUrl(url: string | URL): URL {
   try {
-    return new URL(parseWebSocketUrl(url).href);
+    // parseWebSocketUrl made a fresh platform URL (protocol types it structurally, having no DOM
+    // or Node types): no second parse.
+    return parseWebSocketUrl(url) as unknown as URL;
   } catch (error) {
     throw toWireKitError(error);
   }

@@ -40,6 +40,7 @@ export type { AcceptedHandshake, EngineConnectionOptions, HandshakeOutcome, Pend
 export { engineLimits } from './engine-limits.js';
 export type { EngineConnectOptions, EngineLimits } from './engine-limits.js';
 export { openClientConnection } from './client-connection.js';
+export { randomPool } from './random-pool.js';
 export type { ClientConnectionOptions } from './client-connection.js';
 export { acceptServerConnection } from './server-connection.js';
 export type { ServerConnectionOptions } from './server-connection.js';

@@ -1,6 +1,7 @@
 import type { Extension } from '@wirekit/protocol';
 import type { ByteChannel } from './byte-channel.js';
-import type { EngineConnectionOptions } from './engine-connection-options.js';
+import { copyDefined, type Writable } from './copy-defined.js';
+import type { AcceptedHandshake, EngineConnectionOptions } from './engine-connection-options.js';
 import { EngineConnection } from './engine-connection.js';
 import { engineLimits, type EngineLimits } from './engine-limits.js';
 
@@ -21,6 +22,9 @@ export interface ServerConnectionOptions extends EngineLimits, Pick<EngineConnec
   readonly remainder?: Uint8Array;
 }
 
+/** The engine settings handed on to the EngineConnection when given. */
+const ENGINE_FIELDS = ['autoPong', 'closeTimeout', 'clock', 'fragmentSize', 'allocate', 'onClose', 'isUtf8'] as const;
+
 /**
  * Wraps a channel on which the server has already written its 101 response (built with
  * protocol's `acceptUpgrade`) into an open {@link EngineConnection}; the remainder, if any, is
@@ -31,24 +35,15 @@ export interface ServerConnectionOptions extends EngineLimits, Pick<EngineConnec
  * @throws {WireKitUsageError} WK_ERR_INVALID_ARGUMENT for a bad `closeTimeout` or limit.
  */
 export function acceptServerConnection(channel: ByteChannel, options: ServerConnectionOptions): EngineConnection {
-  const connection = new EngineConnection(channel, {
-    role: 'server',
-    url: options.url,
-    ...engineLimits(options),
-    ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
-    ...(options.closeTimeout === undefined ? {} : { closeTimeout: options.closeTimeout }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.fragmentSize === undefined ? {} : { fragmentSize: options.fragmentSize }),
-    ...(options.allocate === undefined ? {} : { allocate: options.allocate }),
-    ...(options.onClose === undefined ? {} : { onClose: options.onClose }),
-    ...(options.textAsBytes === true ? { textAsBytes: true } : {}),
-    ...(options.isUtf8 === undefined ? {} : { isUtf8: options.isUtf8 }),
-  });
-  connection.establish({
-    protocol: options.protocol,
-    extensions: options.extensions,
-    extensionsHeader: options.extensionsHeader,
-    ...(options.remainder === undefined ? {} : { remainder: options.remainder }),
-  });
+  // Built field by field (copyDefined): no object spread per connection.
+  const settings = engineLimits(options) as Writable<EngineConnectionOptions>;
+  settings.role = 'server';
+  settings.url = options.url;
+  copyDefined(settings, options, ENGINE_FIELDS);
+  if (options.textAsBytes === true) settings.textAsBytes = true;
+  const connection = new EngineConnection(channel, settings);
+  const accepted: Writable<AcceptedHandshake> = { protocol: options.protocol, extensions: options.extensions, extensionsHeader: options.extensionsHeader };
+  if (options.remainder !== undefined) accepted.remainder = options.remainder;
+  connection.establish(accepted);
   return connection;
 }

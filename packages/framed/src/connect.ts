@@ -1,5 +1,5 @@
 import { defineConnect, type Connection, type EngineConnectOptions } from '@wirekit/core';
-import { dialTarget, NWEndpoint } from './nw-endpoint.js';
+import { dialTarget } from './nw-endpoint.js';
 import { openWebSocket } from './open-transport.js';
 
 /**
@@ -19,5 +19,6 @@ import { openWebSocket } from './open-transport.js';
  */
 export const connect: (url: string | URL, options?: EngineConnectOptions) => Promise<Connection> = defineConnect((url: URL, options: EngineConnectOptions) => {
   const secure = url.protocol === 'wss:' || url.protocol === 'https:';
-  return openWebSocket(dialTarget(NWEndpoint.url(url), secure), secure, options).then((opened) => opened.connection);
+  // `url` is defineConnect's checked copy, the endpoint's own: no third parse (NWEndpoint.url copies).
+  return openWebSocket(dialTarget({ kind: 'url', url }, secure), secure, options).then((opened) => opened.connection);
 });

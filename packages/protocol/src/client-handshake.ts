@@ -165,40 +165,35 @@ export class ClientHandshake {
   /** RFC 6455 §4.1, "the client MUST validate the server's response as follows". */
   private check(head: HttpResponseHead, remainder: Uint8Array): ClientHandshakeResult {
     const { status, headers } = head;
-    const reject = (code: ProtocolErrorCode, message: string): ClientHandshakeResult => ({
-      kind: 'rejected',
-      error: new ProtocolError(code, message, { status }),
-      status,
-      headers,
-    });
     // §4.1 item 1: anything but 101 is handled per HTTP, which for us means failure.
-    if (status !== 101) return reject('WK_ERR_HANDSHAKE_STATUS', `Unexpected server response: ${status}`);
-    if (head.httpVersion !== '1.1') return reject('WK_ERR_HANDSHAKE_MALFORMED', `A 101 response must be HTTP/1.1, got HTTP/${head.httpVersion}`);
+    if (status !== 101) return refused(status, headers, 'WK_ERR_HANDSHAKE_STATUS', `Unexpected server response: ${status}`);
+    if (head.httpVersion !== '1.1') return refused(status, headers, 'WK_ERR_HANDSHAKE_MALFORMED', `A 101 response must be HTTP/1.1, got HTTP/${head.httpVersion}`);
     // §4.1 item 2: Upgrade must be "websocket", case-insensitively; a list naming more is not.
     const upgrade = parseCommaList(headers.get('upgrade') ?? '');
     if (upgrade.length !== 1 || upgrade[0]!.toLowerCase() !== 'websocket') {
-      return reject('WK_ERR_HANDSHAKE_UPGRADE', 'The Upgrade header of the response is missing or is not "websocket"');
+      return refused(status, headers, 'WK_ERR_HANDSHAKE_UPGRADE', 'The Upgrade header of the response is missing or is not "websocket"');
     }
     // §4.1 item 3: Connection must contain the token "Upgrade".
     if (!listContainsToken(headers.get('connection') ?? '', 'upgrade')) {
-      return reject('WK_ERR_HANDSHAKE_UPGRADE', 'The Connection header of the response is missing or does not contain "Upgrade"');
+      return refused(status, headers, 'WK_ERR_HANDSHAKE_UPGRADE', 'The Connection header of the response is missing or does not contain "Upgrade"');
     }
     // §4.1 item 4: Sec-WebSocket-Accept must be base64(SHA-1(key + GUID)).
     const accept = headers.get('sec-websocket-accept');
     if (accept !== this.expectedAccept) {
-      return reject('WK_ERR_HANDSHAKE_ACCEPT', accept === undefined ? 'The response lacks Sec-WebSocket-Accept' : 'Sec-WebSocket-Accept does not match the key sent');
+      return refused(status, headers, 'WK_ERR_HANDSHAKE_ACCEPT', accept === undefined ? 'The response lacks Sec-WebSocket-Accept' : 'Sec-WebSocket-Accept does not match the key sent');
     }
     // §4.1 item 6: a subprotocol must be one we offered (and only one, §4.2.2 item 5.4).
     const protocol = headers.get('sec-websocket-protocol');
     if (protocol !== undefined && !this.protocols.includes(protocol)) {
-      return reject('WK_ERR_HANDSHAKE_PROTOCOL', this.protocols.length === 0
+      return refused(status, headers, 'WK_ERR_HANDSHAKE_PROTOCOL', this.protocols.length === 0
         ? 'The server selected a subprotocol although none was offered'
         : `The server selected subprotocol "${protocol}", which was not offered`);
     }
-    const extensionsHeader = headers.get('sec-websocket-extensions') ?? '';
-    const extensions = this.acceptExtensions(extensionsHeader);
-    if (typeof extensions === 'string') return reject('WK_ERR_HANDSHAKE_EXTENSION', extensions);
-    return { kind: 'accepted', protocol: protocol ?? '', extensions, extensionsHeader, headers, remainder };
+    const header = headers.get('sec-websocket-extensions');
+    // No header: no extension to accept (most handshakes), nothing to parse.
+    const extensions = header === undefined ? [] : this.acceptExtensions(header);
+    if (typeof extensions === 'string') return refused(status, headers, 'WK_ERR_HANDSHAKE_EXTENSION', extensions);
+    return { kind: 'accepted', protocol: protocol ?? '', extensions, extensionsHeader: header ?? '', headers, remainder };
   }
 
   /**
@@ -233,8 +228,18 @@ export class ClientHandshake {
   }
 }
 
+/** What a handshake that offers no subprotocol, or no extension, shares with every other. */
+const NO_PROTOCOLS: readonly string[] = [];
+const NO_OFFERS: ReadonlyMap<string, ExtensionFactory> = new Map();
+
+/** A refused 101 (RFC 6455 §4.1: the client fails the connection). */
+function refused(status: number, headers: HttpHeaders, code: ProtocolErrorCode, message: string): ClientHandshakeResult {
+  return { kind: 'rejected', error: new ProtocolError(code, message, { status }), status, headers };
+}
+
 function validateProtocols(protocols: readonly string[]): readonly string[] {
   if (!Array.isArray(protocols)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'protocols must be an array of strings');
+  if (protocols.length === 0) return NO_PROTOCOLS;
   const seen = new Set<string>();
   for (const protocol of protocols as readonly unknown[]) {
     if (typeof protocol !== 'string' || !isToken(protocol)) {
@@ -246,8 +251,9 @@ function validateProtocols(protocols: readonly string[]): readonly string[] {
   return [...protocols];
 }
 
-function buildOffers(factories: readonly ExtensionFactory[]): { header: string; offered: Map<string, ExtensionFactory> } {
+function buildOffers(factories: readonly ExtensionFactory[]): { header: string; offered: ReadonlyMap<string, ExtensionFactory> } {
   if (!Array.isArray(factories)) throw new WireKitUsageError('WK_ERR_INVALID_ARGUMENT', 'extensions must be an array of extension factories');
+  if (factories.length === 0) return { header: '', offered: NO_OFFERS };
   const offered = new Map<string, ExtensionFactory>();
   const offers: ExtensionOffer[] = [];
   for (const factory of factories) {
