@@ -25,6 +25,7 @@ import {
 } from '@wirekit/protocol';
 import type { BroadcastOptions, BroadcastResult } from './broadcast.js';
 import { BROADCAST_ROOM, type Broker, type PresenceEntry } from './broker.js';
+import { answerAndClose } from './answer-and-close.js';
 import { answerOverHttp2, channelFor } from './http2-upgrade.js';
 import { InProcessBroker } from './in-process-broker.js';
 import { PerfectWebSocket } from './perfect-web-socket.js';
@@ -420,15 +421,11 @@ export class WireKitServer {
     return this.#abort(socket, response);
   }
 
-  /** Writes an HTTP error response, then closes; as ws does, destroy once it is flushed. */
+  /** Writes an HTTP error response, then closes, reading what the peer still sends for a while (see answerAndClose). */
   #abort(socket: Duplex, response: Uint8Array): null {
     if (answerOverHttp2(socket, response)) return null;
-    if (socket.writable) {
-      socket.once('finish', () => socket.destroy());
-      socket.end(response);
-    } else {
-      socket.destroy();
-    }
+    if (socket.writable) answerAndClose(socket, response, this.#clock);
+    else socket.destroy();
     return null;
   }
 

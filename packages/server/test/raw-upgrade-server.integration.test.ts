@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, Opcode } from '@wirekit/protocol';
+import { REFUSAL_LINGER_MS } from '../src/answer-and-close.js';
 import type { VerifyClientInfo } from '../src/index.js';
 import { rawExchange, upgradeRequest, within } from './support/harness.js';
 import { startEchoServer, startServer } from './support/servers.js';
@@ -92,6 +93,53 @@ describe('WireKitServer.listen() without node:http', () => {
     it('closes without a word a connection that ends before sending anything', async () => {
       const { port } = await startServer();
       expect((await exchange(port, [], { end: true })).length).toBe(0);
+    });
+
+    it('lets a peer that was still sending read its 431 later: the refused socket is read and dropped for a while before it closes', async () => {
+      const { port } = await startServer();
+      // Closing a socket with unread bytes resets the connection: a peer still sending then fails
+      // its next write, and its 431, unread, is lost to ECONNRESET.
+      const flood = Buffer.alloc(64 * 1024, 'a');
+      const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+      let received = '';
+      let error: string | null = null;
+      socket.on('error', (failure: NodeJS.ErrnoException) => (error = failure.code ?? failure.message));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await within(5_000, new Promise((resolve) => socket.once('connect', resolve)), 'connect');
+      // The peer reads nothing until it has sent its 1 MiB request line.
+      socket.pause();
+      socket.write('GET /');
+      for (let sent = 0; sent < 1024 * 1024; sent += flood.length) socket.write(flood);
+      await within(5_000, new Promise((resolve) => (socket.writableLength === 0 ? resolve(null) : socket.once('drain', resolve))), 'the flood to be sent');
+      // Answered by now; the peer, not reading yet, sends more (a write to a reset socket fails
+      // at once, and Node then destroys it with the answer unread).
+      await sleep(300);
+      socket.write(flood);
+      await sleep(100);
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.resume();
+      socket.end();
+      await within(5_000, closed, 'the server to close the connection');
+      expect({ status: received.split('\r\n')[0], error }).toEqual({ status: 'HTTP/1.1 431 Request Header Fields Too Large', error: null });
+    });
+
+    it('still closes a refused socket whose peer keeps sending and never ends, after REFUSAL_LINGER_MS', async () => {
+      const { port } = await startServer();
+      const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await within(5_000, new Promise((resolve) => socket.once('connect', resolve)), 'connect');
+      socket.write('GET /nope HTTP/1.1\r\n\r\n');
+      const drip = setInterval(() => socket.write('x'), 100);
+      try {
+        await within(REFUSAL_LINGER_MS + 3_000, closed, 'the server to give up on the refused socket');
+      } finally {
+        clearInterval(drip);
+        socket.destroy();
+      }
+      expect(received.split('\r\n')[0]).toBe('HTTP/1.1 426 Upgrade Required');
     });
 
     it('answers a peer that never sends with 408 at the handshake timeout', async () => {
