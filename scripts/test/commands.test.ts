@@ -54,6 +54,7 @@ const RUNS: Readonly<Record<string, Run>> = {
   "pnpm --filter @wirekit/bench compare --only 'ws + bufferutil,framed' --workloads small,latency --reps 5": PLAN,
   "pnpm --filter @wirekit/bench compare --only 'ws + bufferutil,framed' --workloads broadcast1k,broadcast10k": PLAN,
   "pnpm --filter @wirekit/bench compare --only 'ws + bufferutil,framed' --workloads handshakes,handshakes32 --reps 1": PLAN,
+  "pnpm --filter @wirekit/bench compare --only 'ws + bufferutil,framed' --workloads latency --pin split": PLAN,
   'pnpm --filter @wirekit/bench compare --write-docs': PLAN,
   'pnpm --filter @wirekit/bench soak': PLAN,
   'pnpm --filter @wirekit/bench soak --connections 5000 --duration 120 --interval 500 --size 256': PLAN,

@@ -6,6 +6,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { planFileLimit, readFileLimit } from '../soak/run-soak.js';
 import { TRANSPORTS, type TransportEntry } from './clients.js';
+import { checkPinning, cpuOf, pinnedCommand, type PinMode } from './pinning.js';
 import { BROADCAST_MAX, isBroadcast, type Measurement, type WorkloadName } from './workloads.js';
 
 export const WORKLOADS: readonly WorkloadName[] = ['small', 'large', 'text', 'latency', 'handshakes', 'handshakes32', 'idle', 'broadcast1k', 'broadcast10k'];
@@ -18,6 +19,8 @@ export interface ComparisonOptions {
   readonly workloads?: readonly WorkloadName[];
   /** Called after each client run: done, total, and what ran. */
   readonly progress?: (done: number, total: number, label: string) => void;
+  /** Pins servers and clients to CPUs (see pinning.ts); unpinned by default. */
+  readonly pin?: PinMode;
 }
 
 /** One cell: the median of the repetitions, or why it could not be measured. */
@@ -31,6 +34,8 @@ export interface ComparisonResult {
   readonly repetitions: number;
   readonly quick: boolean;
   readonly node: string;
+  /** How the processes were pinned, or null. */
+  readonly pin: PinMode | null;
 }
 
 const EXEC_ARGV = ['--conditions=source', '--import', 'tsx', '--expose-gc'];
@@ -43,12 +48,18 @@ const here = (file: string): string => fileURLToPath(new URL(file, import.meta.u
  */
 const FILE_PLAN = planFileLimit(BROADCAST_MAX + 1, readFileLimit());
 
-/** Forks a TypeScript child with IPC, in `env`, with the soft descriptor limit raised when needed. */
-function spawnNode(path: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+/** Forks a TypeScript child with IPC, in `env`, on `cpu` when given, with the soft descriptor limit raised when needed. */
+function spawnNode(path: string, args: readonly string[], env: NodeJS.ProcessEnv, cpu: number | null): ChildProcess {
   const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
-  if (FILE_PLAN.raiseTo === null) return fork(path, args, { execArgv: EXEC_ARGV, env, stdio });
+  const [pinner, ...pinArgs] = pinnedCommand(cpu);
+  if (FILE_PLAN.raiseTo === null) {
+    // taskset execs node in its place, which keeps the IPC descriptor fork set up.
+    const execArgv = pinner === undefined ? EXEC_ARGV : [...pinArgs, process.execPath, ...EXEC_ARGV];
+    return fork(path, args, { execArgv, env, stdio, ...(pinner === undefined ? {} : { execPath: pinner }) });
+  }
   // exec keeps the process (and its IPC descriptor) while the new soft limit applies to node.
-  return spawn('/bin/sh', ['-c', `ulimit -n ${FILE_PLAN.raiseTo} && exec "$0" "$@"`, process.execPath, ...EXEC_ARGV, path, ...args], { env, stdio });
+  const command = pinner === undefined ? [process.execPath] : [pinner, ...pinArgs, process.execPath];
+  return spawn('/bin/sh', ['-c', `ulimit -n ${FILE_PLAN.raiseTo} && exec "$0" "$@"`, ...command, ...EXEC_ARGV, path, ...args], { env, stdio });
 }
 
 interface Server {
@@ -68,9 +79,9 @@ export function childEnv(entry: TransportEntry): NodeJS.ProcessEnv {
   return env;
 }
 
-function startServer(entry: TransportEntry, workload: WorkloadName): Promise<Server> {
+function startServer(entry: TransportEntry, workload: WorkloadName, pin: PinMode | null): Promise<Server> {
   const kind = entry.server;
-  const child = spawnNode(here('./server-process.ts'), [kind, workload], childEnv(entry));
+  const child = spawnNode(here('./server-process.ts'), [kind, workload], childEnv(entry), cpuOf(pin, 'server'));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
@@ -95,9 +106,9 @@ function startServer(entry: TransportEntry, workload: WorkloadName): Promise<Ser
   });
 }
 
-function runClient(entry: TransportEntry, workload: WorkloadName, server: Server, quick: boolean): Promise<Measurement> {
+function runClient(entry: TransportEntry, workload: WorkloadName, server: Server, quick: boolean, pin: PinMode | null): Promise<Measurement> {
   const timeoutMs = quick ? 60_000 : 300_000;
-  const child = spawnNode(here('./client-process.ts'), [entry.name, workload, server.url, quick ? 'quick' : 'full'], childEnv(entry));
+  const child = spawnNode(here('./client-process.ts'), [entry.name, workload, server.url, quick ? 'quick' : 'full'], childEnv(entry), cpuOf(pin, 'client'));
   return new Promise((resolve, reject) => {
     let serverMemory: { heapUsed?: number; rss?: number } = {};
     const timer = setTimeout(() => {
@@ -146,6 +157,8 @@ function runsIn(entry: TransportEntry, workload: WorkloadName): boolean {
 }
 
 export async function runComparison(options: ComparisonOptions): Promise<ComparisonResult> {
+  const pin = options.pin ?? null;
+  checkPinning(pin);
   const entries = TRANSPORTS.filter((entry) => options.transports === undefined || options.transports.includes(entry.name));
   const workloads = options.workloads ?? WORKLOADS;
   const available = new Map<string, string | null>();
@@ -169,10 +182,10 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
           done += 1;
           continue;
         }
-        const server = await startServer(entry, workload); // fresh per run: memory and handshakes start from zero
+        const server = await startServer(entry, workload, pin); // fresh per run: memory and handshakes start from zero
         try {
           if (workload === 'idle') await server.request('mark');
-          const measurement = await runClient(entry, workload, server, options.quick);
+          const measurement = await runClient(entry, workload, server, options.quick, pin);
           runs.set(key, [...(runs.get(key) ?? []), measurement]);
         } catch (error) {
           failures.set(key, (error as Error).message);
@@ -199,5 +212,5 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
     }
     cells[entry.name] = row;
   }
-  return { transports: entries.map((entry) => entry.name), workloads, cells, repetitions: options.repetitions, quick: options.quick, node: process.version };
+  return { transports: entries.map((entry) => entry.name), workloads, cells, repetitions: options.repetitions, quick: options.quick, node: process.version, pin };
 }

@@ -24,7 +24,8 @@ async function listen(): Promise<number> {
     server.on('connection', (connection) => {
       connection.on('message', (message) => {
         if (relay) void server.broadcast(message);
-        else connection.send(message).catch(() => undefined);
+        // A send nobody awaits never becomes an unhandled rejection: as ws's echo, no handler per send.
+        else void connection.send(message);
       });
     });
     const { port } = await server.listen();
