@@ -32,12 +32,15 @@ type BoundSocket = DuplexSocketLike & { [CHANNEL]?: SocketChannel };
 
 /**
  * Adapts a connected Node socket (or anything shaped like one) to the {@link ByteChannel} SPI.
- * `write()` corks the socket from the first write of a turn of the event loop until the end of
- * that turn (Node's own pattern for batching, see `writable.cork()`), so every frame sent in one
- * turn, a frame's header and payload, the answers to the messages of one read, a burst of sends,
- * leaves in one `writev` instead of one system call each (with 64-byte messages pipelined, one
- * call per message was half of a client's CPU time). Nothing waits longer than the current turn,
- * so a lone send's latency is unchanged. Completion is reported through the callback of the batch's last chunk,
+ * The first write of a turn of the event loop goes straight to the socket when it is one chunk
+ * (a small frame): a lone send, the common case of request/response traffic, costs no cork, no
+ * buffered-write entry and no deferred uncork, and leaves before the rest of the turn runs. From
+ * the second write of a turn (or a first write of several chunks, a frame's header and payload)
+ * `write()` corks the socket until the end of that turn (Node's own pattern for batching, see
+ * `writable.cork()`), so the answers to the messages of one read or a burst of sends leave in one
+ * `writev` instead of one system call each (with 64-byte messages pipelined, one call per message
+ * was half of a client's CPU time). Nothing waits longer than the current turn. Completion is
+ * reported through the callback of the batch's last chunk,
  * which Node calls once every chunk before it has been handed to the OS (or with the error
  * that stopped them). A write after the socket was ended or destroyed fails through its
  * callback, never with an `error` event.
@@ -61,8 +64,14 @@ const endOfTurn: (flush: () => void) => void = (() => {
   return typeof nextTick === 'function' ? nextTick : queueMicrotask;
 })();
 
+/** Where a channel is in the current turn: see {@link SocketChannel.turn}. */
+const IDLE = 0;
+const WROTE = 1;
+const CORKED = 2;
+type TurnState = typeof IDLE | typeof WROTE | typeof CORKED;
+
 /**
- * The channels corked in this turn, in the order of their first write, uncorked together at its
+ * The channels written in this turn, in the order of their first write, uncorked together at its
  * end: one callback per turn rather than one per channel (a broadcast corks thousands of sockets
  * in one turn, and its first recipients' bytes leave first).
  */
@@ -78,8 +87,8 @@ function uncorkAtTurnEnd(): void {
 class SocketChannel implements ByteChannel {
   current: ByteChannelHandlers | null = null;
   closed = false;
-  /** True from the first write of a turn until its end, while the socket is corked. */
-  corked = false;
+  /** This turn's writes so far: {@link IDLE}, one written straight ({@link WROTE}), or the socket corked ({@link CORKED}). */
+  turn: TurnState = IDLE;
 
   constructor(private readonly socket: DuplexSocketLike) {}
 
@@ -93,11 +102,16 @@ class SocketChannel implements ByteChannel {
       queueMicrotask(() => done());
       return true;
     }
-    if (!this.corked && socket.cork !== undefined) {
-      this.corked = true;
-      socket.cork();
-      if (corkedThisTurn.length === 0) endOfTurn(uncorkAtTurnEnd);
-      corkedThisTurn.push(this);
+    const turn = this.turn;
+    if (turn !== CORKED && socket.cork !== undefined) {
+      if (turn === IDLE) {
+        if (corkedThisTurn.length === 0) endOfTurn(uncorkAtTurnEnd);
+        corkedThisTurn.push(this);
+      }
+      if (turn === WROTE || chunks.length > 1) {
+        this.turn = CORKED;
+        socket.cork();
+      } else this.turn = WROTE;
     }
     let ok = true;
     const last = chunks.length - 1;
@@ -108,9 +122,9 @@ class SocketChannel implements ByteChannel {
 
   /** Hands what this turn's writes left corked to the OS. */
   flush(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork?.();
+    const turn = this.turn;
+    this.turn = IDLE;
+    if (turn === CORKED) this.socket.uncork?.();
   }
 
   get bufferedAmount(): number {
@@ -126,7 +140,7 @@ class SocketChannel implements ByteChannel {
   }
 
   destroy(error?: Error): void {
-    this.corked = false;
+    this.turn = IDLE;
     this.socket.destroy(error);
   }
 

@@ -48,18 +48,47 @@ describe('socketChannel()', () => {
     expect(done).toEqual([undefined]);
   });
 
-  it('keeps the socket corked for the rest of the turn, so every write of one turn leaves in one batch', async () => {
+  it('writes the first one-chunk write of a turn straight to the socket, and corks from the second one to the end of the turn', async () => {
     const socket = new FakeSocket();
     const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    const corksAtWrite: number[] = [];
+    const write = socket.write.bind(socket);
+    socket.write = (chunk, callback) => (corksAtWrite.push(socket.corks - socket.uncorks), write(chunk, callback));
     for (let i = 0; i < 5; i++) channel.write([Uint8Array.of(i)], () => undefined);
+    expect(corksAtWrite).toEqual([0, 1, 1, 1, 1]);
     expect([socket.corks, socket.uncorks]).toEqual([1, 0]);
     await new Promise((resolve) => process.nextTick(resolve));
     expect([socket.corks, socket.uncorks]).toEqual([1, 1]);
+    // A new turn: its first write goes straight again, its second corks.
     channel.write([Uint8Array.of(9)], () => undefined);
+    expect([socket.corks, socket.uncorks]).toEqual([1, 1]);
+    channel.write([Uint8Array.of(10)], () => undefined);
     expect([socket.corks, socket.uncorks]).toEqual([2, 1]);
     channel.end();
     expect(socket.uncorks).toBe(2); // end() hands the corked bytes over before ending
     expect(socket.writableEnded).toBe(true);
+  });
+
+  it('corks a lone write of several chunks, so a header and its payload leave in one batch', async () => {
+    const socket = new FakeSocket();
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    channel.write([Uint8Array.of(1), Uint8Array.of(2)], () => undefined);
+    expect([socket.corks, socket.uncorks]).toEqual([1, 0]);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect([socket.corks, socket.uncorks]).toEqual([1, 1]);
+  });
+
+  it('passes a lone write’s completion on, null as success', () => {
+    const socket = new FakeSocket();
+    const channel = socketChannel(socket as unknown as DuplexSocketLike);
+    const done: Array<Error | undefined> = [];
+    channel.write([Uint8Array.of(1)], (error) => done.push(error));
+    expect(socket.callbacks).toHaveLength(1);
+    socket.callbacks[0]!(null);
+    const failure = new Error('EPIPE');
+    channel.write([Uint8Array.of(2)], (error) => done.push(error));
+    socket.callbacks[1]!(failure);
+    expect(done).toEqual([undefined, failure]);
   });
 
   it.each(['writableEnded', 'destroyed'] as const)('end() leaves a socket already %s alone (Node would build an error object for nobody)', (flag) => {
