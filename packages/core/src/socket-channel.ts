@@ -32,8 +32,8 @@ type BoundSocket = DuplexSocketLike & { [CHANNEL]?: SocketChannel };
 
 /**
  * Adapts a connected Node socket (or anything shaped like one) to the {@link ByteChannel} SPI.
- * The first write of a turn of the event loop goes straight to the socket when it is one chunk
- * (a small frame): a lone send, the common case of request/response traffic, costs no cork, no
+ * The first write of a turn of the event loop (of any channel) goes straight to the socket when it
+ * is one chunk (a small frame): a lone send, the common case of request/response traffic, costs no cork, no
  * buffered-write entry and no deferred uncork, and leaves before the rest of the turn runs. From
  * the second write of a turn (or a first write of several chunks, a frame's header and payload)
  * `write()` corks the socket until the end of that turn (Node's own pattern for batching, see
@@ -104,11 +104,13 @@ class SocketChannel implements ByteChannel {
     }
     const turn = this.turn;
     if (turn !== CORKED && socket.cork !== undefined) {
+      // Straight only for the turn's first write of any channel: a broadcast corks its other recipients.
+      const first = corkedThisTurn.length === 0;
       if (turn === IDLE) {
-        if (corkedThisTurn.length === 0) endOfTurn(uncorkAtTurnEnd);
+        if (first) endOfTurn(uncorkAtTurnEnd);
         corkedThisTurn.push(this);
       }
-      if (turn === WROTE || chunks.length > 1) {
+      if (!first || turn === WROTE || chunks.length > 1) {
         this.turn = CORKED;
         socket.cork();
       } else this.turn = WROTE;

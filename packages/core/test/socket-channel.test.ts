@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { socketChannel, type ByteChannelHandlers, type DuplexSocketLike } from '../src/index.js';
 import { tick } from './support/pair.js';
 
@@ -36,6 +36,9 @@ class FakeSocket extends EventEmitter {
 const noop: ByteChannelHandlers = { data: () => undefined, end: () => undefined, error: () => undefined, close: () => undefined, drain: () => undefined };
 
 describe('socketChannel()', () => {
+  // Which write is a turn's first is module state: start every test in a turn of its own.
+  beforeEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
+
   it('writes a batch corked and reports completion through the last chunk’s callback', () => {
     const socket = new FakeSocket();
     const channel = socketChannel(socket as unknown as DuplexSocketLike);
@@ -67,6 +70,26 @@ describe('socketChannel()', () => {
     channel.end();
     expect(socket.uncorks).toBe(2); // end() hands the corked bytes over before ending
     expect(socket.writableEnded).toBe(true);
+  });
+
+  it('writes straight only the first write of a turn across channels: a broadcast corks every other socket until the end of the turn', async () => {
+    const sockets = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    const channels = sockets.map((socket) => socketChannel(socket as unknown as DuplexSocketLike));
+    const corkedAtWrite = sockets.map(() => [] as boolean[]);
+    sockets.forEach((socket, index) => {
+      const write = socket.write.bind(socket);
+      socket.write = (chunk, callback) => (corkedAtWrite[index]!.push(socket.corks > socket.uncorks), write(chunk, callback));
+    });
+    for (let round = 0; round < 2; round++) for (const channel of channels) channel.write([Uint8Array.of(round)], () => undefined);
+    expect(corkedAtWrite).toEqual([
+      [false, true],
+      [true, true],
+      [true, true],
+    ]);
+    expect(sockets.map((socket) => socket.corks)).toEqual([1, 1, 1]);
+    expect(sockets.map((socket) => socket.writes.length)).toEqual([2, 2, 2]);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(sockets.map((socket) => socket.uncorks)).toEqual([1, 1, 1]);
   });
 
   it('corks a lone write of several chunks, so a header and its payload leave in one batch', async () => {
