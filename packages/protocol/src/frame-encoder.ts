@@ -1,5 +1,5 @@
 import type { RsvBits } from './extension.js';
-import { applyMask } from './mask.js';
+import { applyMask, WORD_THRESHOLD } from './mask.js';
 import { allocate, type Allocator } from './slab.js';
 
 /** What to put in one frame. */
@@ -67,8 +67,9 @@ export function encodeFrame(spec: FrameSpec, large?: Allocator): Uint8Array[] {
   const mask = spec.mask ?? null;
   if (mask !== null) {
     const headerLength = frameHeaderLength(length, true);
-    // Choose a start so that (payload start in target) ≡ (payload start in source) mod 4.
-    const lead = (((payload.byteOffset - headerLength) % 4) + 4) % 4;
+    // Choose a start so that (payload start in target) ≡ (payload start in source) mod 4, for
+    // word-wide masking; a payload masked byte by byte needs none (and no second view).
+    const lead = length < WORD_THRESHOLD ? 0 : (((payload.byteOffset - headerLength) % 4) + 4) % 4;
     const buffer = allocate(lead + headerLength + length, large);
     let at = writeHeader(buffer, lead, spec, true);
     buffer[at++] = mask[0]!;

@@ -11,7 +11,7 @@
 import { MASK_KERNEL_BASE64, MASK_KERNEL_BLOCK } from './mask-kernel-bytes.js';
 
 /** Below this length the cost of creating typed-array views outweighs word-wide XOR. */
-const WORD_THRESHOLD = 128;
+export const WORD_THRESHOLD = 128;
 /**
  * From this length on the WebAssembly kernel is used: below it, the call and the copies into
  * the kernel's memory and back cost more than they save. Unmasking Buffer views in place in

@@ -39,6 +39,14 @@ describe('encodeFrame()', () => {
     sameBytes(payload, pattern(1000));
   });
 
+  it('starts a masked frame too small for word-wide masking at its slab cut (8-aligned): no alignment lead, no second view', () => {
+    for (const length of [0, 5, 64, 127]) {
+      const [frame] = encodeFrame({ opcode: Opcode.Binary, payload: pattern(length), mask: hex('a1 b2 c3 d4') });
+      expect(frame!.byteOffset % 8).toBe(0);
+      expect(frame!.length).toBe(frameHeaderLength(length, true) + length);
+    }
+  });
+
   it('sends a large unmasked payload as [header, payload] without copying it', () => {
     const payload = pattern(100_000);
     const chunks = encodeFrame({ opcode: Opcode.Binary, payload });
