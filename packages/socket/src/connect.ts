@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createHash, randomFillSync } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { defineConnect, openClientConnection, toWireKitError, WireKitError, type Connection, type EngineConnectOptions } from '@wirekit/core';
+import { defineConnect, openClientConnection, randomPool, toWireKitError, WireKitError, type Connection, type EngineConnectOptions } from '@wirekit/core';
 import { AF_INET, AF_INET6, IPPROTO_TCP, SOCK_STREAM, TCP_NODELAY } from './constants.js';
 import { descriptorChannel } from './descriptor-channel.js';
 import { sockaddr_in, sockaddr_in6 } from './sockaddr.js';
@@ -14,7 +14,8 @@ export interface SocketConnectionOptions extends EngineConnectOptions {
   readonly table?: SocketTable;
 }
 
-const random = (length: number): Uint8Array => randomFillSync(new Uint8Array(length));
+/** Node's CSPRNG, for Sec-WebSocket-Key and masking keys: drawn from a pooled block (core's randomPool), as framed's. */
+const random = randomPool((bytes) => randomFillSync(bytes));
 const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).digest();
 
 function aborted(signal: AbortSignal): WireKitError {

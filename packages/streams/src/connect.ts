@@ -1,12 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomFillSync } from 'node:crypto';
-import { checkConnectUrl, defineConnect, openClientConnection, type Connection, type ConnectionFactory, type EngineConnectOptions, type EngineConnection } from '@wirekit/core';
+import { checkConnectUrl, defineConnect, openClientConnection, randomPool, type Connection, type ConnectionFactory, type EngineConnectOptions, type EngineConnection } from '@wirekit/core';
 import { StreamSocketSecurityLevel, type StreamPairOptions } from './stream-constants.js';
 import { streamChannel } from './stream-channel.js';
 import { Stream } from './stream.js';
 
-/** Node's CSPRNG, for Sec-WebSocket-Key and masking keys. */
-const random = (length: number): Uint8Array => randomFillSync(new Uint8Array(length));
+/** Node's CSPRNG, for Sec-WebSocket-Key and masking keys: drawn from a pooled block (core's randomPool), as framed's. */
+const random = randomPool((bytes) => randomFillSync(bytes));
 /** Node's SHA-1, for Sec-WebSocket-Accept. */
 const sha1 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha1').update(data).digest());
 
